@@ -1,0 +1,37 @@
+# webcam — a ROS 2 camera node in Go. `make demo` and `make test` are all you need;
+# both install what is missing first (scripts/setup.sh, idempotent).
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+ENV := source scripts/rosenv.sh &&
+# A ROS 2 domain of our own, so parallel runs and other robots do not cross.
+DEMO_DOMAIN ?= 42
+
+.PHONY: all setup msgs build demo test test-go test-py bench clean
+all: build
+
+setup:
+	@scripts/setup.sh
+
+msgs: setup
+	@$(ENV) scripts/gen-msgs.sh
+
+build: setup
+	@$(ENV) scripts/build.sh build/webcam_node
+
+demo: build
+	@$(ENV) scripts/demo.sh
+
+test: build
+	@$(ENV) scripts/test.sh
+
+test-go: build
+	@$(ENV) go test ./...
+
+test-py: build
+	@$(ENV) .venv/bin/python -m pytest -q test
+
+bench: build
+	@$(ENV) scripts/bench.sh
+
+clean:
+	rm -rf build msgs

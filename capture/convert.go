@@ -1,0 +1,208 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"sync/atomic"
+
+	"gocv.io/x/gocv"
+)
+
+// ConversionCounts says how much work conversions have done since start; the
+// node exposes it and tests use it to prove "at most once per frame".
+type ConversionCounts struct {
+	Decodes  uint64 // JPEG → pixels
+	Encodes  uint64 // pixels → JPEG
+	Converts uint64 // pixels → other pixels
+}
+
+var counts struct{ decodes, encodes, converts atomic.Uint64 }
+
+// Counts returns the conversion counters.
+func Counts() ConversionCounts {
+	return ConversionCounts{counts.decodes.Load(), counts.encodes.Load(), counts.converts.Load()}
+}
+
+// colorCodes maps (from, to) to OpenCV's conversion. Pairs absent here are not
+// supported; JPEG sources go through decodeJPEG instead.
+var colorCodes = map[[2]PixelFormat]gocv.ColorConversionCode{
+	{RGB8, BGR8}:  gocv.ColorRGBToBGR,
+	{BGR8, RGB8}:  gocv.ColorBGRToRGB,
+	{RGB8, Mono8}: gocv.ColorRGBToGray,
+	{BGR8, Mono8}: gocv.ColorBGRToGray,
+	{YUYV, RGB8}:  gocv.ColorYUVToRGBYUY2,
+	{YUYV, BGR8}:  gocv.ColorYUVToBGRYUY2,
+	{YUYV, Mono8}: gocv.ColorYUVToGRAYYUY2,
+	{UYVY, RGB8}:  gocv.ColorYUVToRGBUYVY,
+	{UYVY, BGR8}:  gocv.ColorYUVToBGRUYVY,
+	{UYVY, Mono8}: gocv.ColorYUVToGRAYUYVY,
+	{Mono8, RGB8}: gocv.ColorGrayToBGR, // gray → 3 equal channels: order is moot
+	{Mono8, BGR8}: gocv.ColorGrayToBGR,
+}
+
+var matTypes = map[PixelFormat]gocv.MatType{
+	RGB8: gocv.MatTypeCV8UC3, BGR8: gocv.MatTypeCV8UC3, Mono8: gocv.MatTypeCV8UC1,
+	YUYV: gocv.MatTypeCV8UC2, UYVY: gocv.MatTypeCV8UC2,
+}
+
+// CanConvert reports whether Pixels(to) can succeed for frames of format from.
+func CanConvert(from, to PixelFormat) bool {
+	if from == to {
+		return true
+	}
+	if from == JPEG {
+		return to == RGB8 || to == BGR8 || to == Mono8
+	}
+	_, ok := colorCodes[[2]PixelFormat{from, to}]
+	return ok
+}
+
+// Pixels returns the frame's image as packed pixels in format p, with its row
+// step. The frame's own data is returned as is when it already is in p; any
+// conversion is made once and shared by all callers.
+func (f *Frame) Pixels(p PixelFormat) (data []byte, step int, err error) {
+	if f.Format == p {
+		return f.Data, f.Step, nil
+	}
+	if !CanConvert(f.Format, p) {
+		return nil, 0, fmt.Errorf("cannot convert %s to %s", f.Format, p)
+	}
+	slot := f.derived.rawSlot(p)
+	slot.once.Do(func() { slot.data, slot.err = f.convert(p) })
+	return slot.data, f.Width * p.BytesPerPixel(), slot.err
+}
+
+// mat wraps the frame's pixels without copying; the Mat must not outlive f.
+func (f *Frame) mat() (gocv.Mat, error) {
+	t, ok := matTypes[f.Format]
+	if !ok {
+		return gocv.Mat{}, fmt.Errorf("no OpenCV layout for %s", f.Format)
+	}
+	if f.Step != f.Width*f.Format.BytesPerPixel() {
+		return gocv.Mat{}, fmt.Errorf("padded rows (step %d) are not supported", f.Step)
+	}
+	return gocv.NewMatFromBytes(f.Height, f.Width, t, f.Data[:f.Step*f.Height])
+}
+
+func (f *Frame) convert(p PixelFormat) ([]byte, error) {
+	if f.Format == JPEG {
+		return f.decodeJPEG(p)
+	}
+	src, err := f.mat()
+	if err != nil {
+		return nil, err
+	}
+	defer src.Close()
+	out := make([]byte, f.Width*f.Height*p.BytesPerPixel())
+	dst, err := gocv.NewMatFromBytes(f.Height, f.Width, matTypes[p], out)
+	if err != nil {
+		return nil, err
+	}
+	defer dst.Close()
+	if err := gocv.CvtColor(src, &dst, colorCodes[[2]PixelFormat{f.Format, p}]); err != nil {
+		return nil, err
+	}
+	counts.converts.Add(1)
+	return out, nil
+}
+
+func (f *Frame) decodeJPEG(p PixelFormat) ([]byte, error) {
+	flag := gocv.IMReadColor
+	if p == Mono8 {
+		flag = gocv.IMReadGrayScale
+	}
+	m, err := gocv.IMDecode(f.Data, flag)
+	if err != nil {
+		return nil, fmt.Errorf("decoding JPEG frame %d: %w", f.Seq, err)
+	}
+	defer m.Close()
+	if m.Empty() {
+		return nil, fmt.Errorf("decoding JPEG frame %d: not a JPEG image", f.Seq)
+	}
+	counts.decodes.Add(1)
+	if m.Cols() != f.Width || m.Rows() != f.Height {
+		return nil, fmt.Errorf("JPEG frame %d is %dx%d, source said %dx%d", f.Seq, m.Cols(), m.Rows(), f.Width, f.Height)
+	}
+	if p == RGB8 {
+		if err := gocv.CvtColor(m, &m, gocv.ColorBGRToRGB); err != nil {
+			return nil, err
+		}
+	}
+	return m.ToBytes(), nil
+}
+
+// JPEG returns the frame as a JPEG. A JPEG frame is returned unchanged when no
+// resize is asked and o.Quality is 0 (any quality will do); otherwise the frame
+// is encoded once per distinct options and the result shared.
+func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
+	w, h := scaledSize(f.Width, f.Height, o.Width, o.Height)
+	o.Width, o.Height = w, h
+	if f.Format == JPEG && w == f.Width && h == f.Height && o.Quality == 0 {
+		return f.Data, nil
+	}
+	if o.Quality == 0 {
+		o.Quality = DefaultJPEGQuality
+	}
+	if o.Quality < 1 || o.Quality > 100 {
+		return nil, fmt.Errorf("JPEG quality %d is outside 1..100", o.Quality)
+	}
+	slot := f.derived.jpegSlot(o)
+	slot.once.Do(func() { slot.data, slot.err = f.encode(o) })
+	return slot.data, slot.err
+}
+
+// DefaultJPEGQuality is used when a caller asks for "any" quality and the frame
+// must be encoded.
+const DefaultJPEGQuality = 80
+
+func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
+	var bgr gocv.Mat
+	var err error
+	switch f.Format {
+	case BGR8, Mono8:
+		bgr, err = f.mat() // OpenCV encodes BGR and gray natively
+	default:
+		var px []byte
+		if px, _, err = f.Pixels(BGR8); err == nil {
+			bgr, err = gocv.NewMatFromBytes(f.Height, f.Width, gocv.MatTypeCV8UC3, px)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer bgr.Close()
+	if o.Width != f.Width || o.Height != f.Height {
+		small := gocv.NewMat()
+		defer small.Close()
+		if err := gocv.Resize(bgr, &small, image.Pt(o.Width, o.Height), 0, 0, gocv.InterpolationArea); err != nil {
+			return nil, err
+		}
+		bgr = small
+	}
+	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, bgr, []int{gocv.IMWriteJpegQuality, o.Quality})
+	if err != nil {
+		return nil, err
+	}
+	defer buf.Close()
+	out := buf.GetBytes()
+	if len(out) == 0 {
+		return nil, errors.New("JPEG encoder returned no data")
+	}
+	counts.encodes.Add(1)
+	return out, nil
+}
+
+// scaledSize applies a requested size: 0 keeps the source size, one side 0
+// keeps the aspect ratio.
+func scaledSize(srcW, srcH, w, h int) (int, int) {
+	switch {
+	case w <= 0 && h <= 0:
+		return srcW, srcH
+	case w <= 0:
+		return max(1, srcW*h/srcH), h
+	case h <= 0:
+		return w, max(1, srcH*w/srcW)
+	}
+	return w, h
+}

@@ -1,0 +1,127 @@
+package capture
+
+import (
+	"fmt"
+	"sync"
+	"time"
+)
+
+// PixelFormat names the layout of Frame.Data. The values are the ROS
+// sensor_msgs image encodings, so they can be published as they are, except
+// JPEG, which goes to CompressedImage.
+type PixelFormat string
+
+const (
+	RGB8  PixelFormat = "rgb8"
+	BGR8  PixelFormat = "bgr8"
+	Mono8 PixelFormat = "mono8"
+	YUYV  PixelFormat = "yuv422_yuy2" // Y0 U Y1 V
+	UYVY  PixelFormat = "yuv422"      // U Y0 V Y1 (ROS calls this yuv422)
+	JPEG  PixelFormat = "jpeg"        // Data is one complete JPEG image
+)
+
+// BytesPerPixel is the packed size of one pixel, 0 for compressed formats.
+func (p PixelFormat) BytesPerPixel() int {
+	switch p {
+	case RGB8, BGR8:
+		return 3
+	case Mono8:
+		return 1
+	case YUYV, UYVY:
+		return 2
+	}
+	return 0
+}
+
+// Compressed reports whether Data is a compressed image rather than pixels.
+func (p PixelFormat) Compressed() bool { return p == JPEG }
+
+// Frame is one captured image with its timing. Treat it as read-only once it
+// has been handed on: it is shared by pointer between all consumers.
+type Frame struct {
+	Seq    uint64    // strictly increasing for the life of the process
+	Stamp  time.Time // when the image was captured (driver time where known)
+	Width  int
+	Height int
+	Format PixelFormat
+	Step   int    // bytes per row; 0 for compressed formats
+	Data   []byte // pixels or JPEG bytes; owned by the frame
+
+	GrabBegin time.Time // before the source was asked for the frame
+	GrabEnd   time.Time // when the source returned it
+
+	derived derivedCache
+}
+
+// Validate checks that Data matches the declared size and format.
+func (f *Frame) Validate() error {
+	if f.Width <= 0 || f.Height <= 0 {
+		return fmt.Errorf("frame %d: size %dx%d is not positive", f.Seq, f.Width, f.Height)
+	}
+	if f.Format.Compressed() {
+		if len(f.Data) == 0 {
+			return fmt.Errorf("frame %d: empty %s data", f.Seq, f.Format)
+		}
+		return nil
+	}
+	bpp := f.Format.BytesPerPixel()
+	if bpp == 0 {
+		return fmt.Errorf("frame %d: unknown pixel format %q", f.Seq, f.Format)
+	}
+	if f.Step < f.Width*bpp {
+		return fmt.Errorf("frame %d: step %d is less than width %d × %d bytes", f.Seq, f.Step, f.Width, bpp)
+	}
+	if len(f.Data) < f.Step*f.Height {
+		return fmt.Errorf("frame %d: %d bytes, want %d (step %d × height %d)", f.Seq, len(f.Data), f.Step*f.Height, f.Step, f.Height)
+	}
+	return nil
+}
+
+// EncodeOptions selects a JPEG rendition of a frame. Zero Width/Height keep
+// the frame's size; one of them zero keeps the aspect ratio.
+type EncodeOptions struct {
+	Quality int // 1..100
+	Width   int
+	Height  int
+}
+
+// derivedCache holds the conversions made of one frame, each made once.
+type derivedCache struct {
+	mu    sync.Mutex
+	raw   map[PixelFormat]*onceBytes
+	jpegs map[EncodeOptions]*onceBytes
+}
+
+type onceBytes struct {
+	once sync.Once
+	data []byte
+	err  error
+}
+
+func (c *derivedCache) rawSlot(p PixelFormat) *onceBytes {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.raw == nil {
+		c.raw = make(map[PixelFormat]*onceBytes)
+	}
+	s := c.raw[p]
+	if s == nil {
+		s = &onceBytes{}
+		c.raw[p] = s
+	}
+	return s
+}
+
+func (c *derivedCache) jpegSlot(o EncodeOptions) *onceBytes {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.jpegs == nil {
+		c.jpegs = make(map[EncodeOptions]*onceBytes)
+	}
+	s := c.jpegs[o]
+	if s == nil {
+		s = &onceBytes{}
+		c.jpegs[o] = s
+	}
+	return s
+}
