@@ -132,13 +132,14 @@ func (f *Frame) decodeJPEG(p PixelFormat) ([]byte, error) {
 	return m.ToBytes(), nil
 }
 
-// JPEG returns the frame as a JPEG. A JPEG frame is returned unchanged when no
-// resize is asked and o.Quality is 0 (any quality will do); otherwise the frame
-// is encoded once per distinct options and the result shared.
+// JPEG returns the frame as a JPEG. A JPEG frame (an MJPEG camera's) is
+// returned unchanged whenever no resize is asked, whatever o.Quality says:
+// re-encoding would only lose quality and burn CPU. Otherwise the frame is
+// encoded once per distinct options and the result shared by all callers.
 func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
 	w, h := scaledSize(f.Width, f.Height, o.Width, o.Height)
 	o.Width, o.Height = w, h
-	if f.Format == JPEG && w == f.Width && h == f.Height && o.Quality == 0 {
+	if f.Format == JPEG && w == f.Width && h == f.Height {
 		return f.Data, nil
 	}
 	if o.Quality == 0 {
@@ -152,8 +153,7 @@ func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
 	return slot.data, slot.err
 }
 
-// DefaultJPEGQuality is used when a caller asks for "any" quality and the frame
-// must be encoded.
+// DefaultJPEGQuality is used when a caller leaves Quality at 0.
 const DefaultJPEGQuality = 80
 
 func (f *Frame) encode(o EncodeOptions) ([]byte, error) {

@@ -80,7 +80,7 @@ func (f *Frame) Validate() error {
 // EncodeOptions selects a JPEG rendition of a frame. Zero Width/Height keep
 // the frame's size; one of them zero keeps the aspect ratio.
 type EncodeOptions struct {
-	Quality int // 1..100
+	Quality int // 1..100; 0 means DefaultJPEGQuality
 	Width   int
 	Height  int
 }

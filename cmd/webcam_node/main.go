@@ -1,0 +1,58 @@
+// Command webcam_node publishes a camera to ROS 2 and to web browsers.
+//
+//	webcam_node [--list-devices] [--ros-args -p source:=testpattern:// ...]
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"webcam/node"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	_, rest := node.ExtractRosArgs(args)
+	for _, a := range rest {
+		switch a {
+		case "-h", "--help":
+			fmt.Print(usage)
+			return 0
+		default:
+			fmt.Fprintf(os.Stderr, "webcam_node: unknown argument %q\n%s", a, usage)
+			return 2
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	n, err := node.New(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
+		return 1
+	}
+	defer n.Close()
+	if err := n.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `usage: webcam_node [--help] [--ros-args ...]
+
+Publishes a camera as image_raw, image_raw/compressed and camera_info, and
+serves it to browsers on http://<host>:8080/ (web_video_server's URLs).
+
+Examples:
+  webcam_node --ros-args -p source:=testpattern://
+  webcam_node --ros-args -p video_device:=/dev/video2 -p image_width:=1280 -p image_height:=720
+  webcam_node --ros-args -r __ns:=/front --params-file params/webcam.yaml
+`

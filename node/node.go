@@ -1,0 +1,166 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tiiuae/rclgo/pkg/rclgo"
+
+	"webcam/capture"
+	"webcam/rosparam"
+	"webcam/stream"
+)
+
+// DefaultName is the node's name unless remapped with -r __node:=…
+const DefaultName = "webcam"
+
+// Node is a running webcam node.
+type Node struct {
+	rctx   *rclgo.Context
+	rn     *rclgo.Node
+	log    *rclgo.Logger
+	params *rosparam.Table
+
+	latest    stream.Latest
+	runner    *stream.Runner
+	pubs      publishers
+	pubConfig atomic.Pointer[pubConfig]
+	stats     publishStats
+
+	throttleMu sync.Mutex
+	throttled  map[string]time.Time
+}
+
+// pubConfig is what the publish loop reads per frame; replaced whole on a
+// parameter change so the loop never sees half an update.
+type pubConfig struct {
+	frameID                                    string
+	encoding                                   capture.PixelFormat
+	jpegQuality                                int
+	publishRaw, publishCompressed, publishInfo bool
+}
+
+func (n *Node) loadPubConfig() {
+	t := n.params
+	n.pubConfig.Store(&pubConfig{
+		frameID:           str(t, pFrameID),
+		encoding:          capture.PixelFormat(str(t, pOutputEncoding)),
+		jpegQuality:       integer(t, pJPEGQuality),
+		publishRaw:        flag(t, pPublishRaw),
+		publishCompressed: flag(t, pPublishComp),
+		publishInfo:       flag(t, pPublishInfo),
+	})
+}
+
+// New starts rcl with the command line's --ros-args, creates the node and
+// its publishers, and reads the parameters. Nothing is captured until Run.
+func New(args []string) (_ *Node, err error) {
+	rosArgs, _ := ExtractRosArgs(args)
+	parsed, err := ParseRosArgs(rosArgs)
+	if err != nil {
+		return nil, err
+	}
+	rclArgs, _, err := rclgo.ParseArgs(args)
+	if err != nil {
+		return nil, fmt.Errorf("--ros-args: %w", err)
+	}
+	n := &Node{params: mustTable(), throttled: map[string]time.Time{}}
+	if n.rctx, err = rclgo.NewContextWithOpts(rclArgs, rclgo.NewDefaultContextOptions()); err != nil {
+		return nil, fmt.Errorf("starting ROS 2 (rcl_init): %w", err)
+	}
+	defer func() {
+		if err != nil {
+			n.rctx.Close()
+		}
+	}()
+	if n.rn, err = n.rctx.NewNode(DefaultName, ""); err != nil {
+		return nil, fmt.Errorf("creating node: %w", err)
+	}
+	n.log = n.rn.Logger()
+	warnings, err := n.params.Load(parsed.Overrides(n.rn.FullyQualifiedName()))
+	for _, w := range warnings {
+		n.log.Warn(w)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := parseSource(sourceURI(n.params)); err != nil {
+		return nil, err
+	}
+	n.loadPubConfig()
+	if err := n.createPublishers(); err != nil {
+		return nil, err
+	}
+	n.runner = stream.NewRunner(stream.Config{
+		URI:     sourceURI(n.params),
+		Request: captureRequest(n.params),
+		Log:     n.runnerLog,
+	}, &n.latest)
+	return n, nil
+}
+
+func (n *Node) createPublishers() error {
+	opts := rclgo.NewDefaultPublisherOptions()
+	opts.Qos.Depth = 2 // newest frames only: a deep queue is stale video
+	var err error
+	if n.pubs.image, err = n.rn.NewPublisher(TopicImage, imageTypeSupport(), opts); err != nil {
+		return fmt.Errorf("publisher %s: %w", TopicImage, err)
+	}
+	if n.pubs.compressed, err = n.rn.NewPublisher(TopicCompressed, compressedTypeSupport(), opts); err != nil {
+		return fmt.Errorf("publisher %s: %w", TopicCompressed, err)
+	}
+	if n.pubs.info, err = n.rn.NewPublisher(TopicInfo, cameraInfoTypeSupport(), opts); err != nil {
+		return fmt.Errorf("publisher %s: %w", TopicInfo, err)
+	}
+	return nil
+}
+
+// Run captures and publishes until ctx ends. It returns an error for a
+// configuration error of the source (bad URI, size, format).
+func (n *Node) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n.log.Infof("node %s: source %s, publishing %s, %s, %s", n.rn.FullyQualifiedName(), sourceURI(n.params), TopicImage, TopicCompressed, TopicInfo)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); n.publishLoop(ctx) }()
+	err := n.runner.Run(ctx)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// Close releases the node and rcl.
+func (n *Node) Close() error {
+	return errors.Join(n.rn.Close(), n.rctx.Close())
+}
+
+func (n *Node) runnerLog(level stream.LogLevel, msg string) {
+	switch level {
+	case stream.LevelError:
+		n.log.Error(msg)
+	case stream.LevelWarn:
+		n.log.Warn(msg)
+	default:
+		n.log.Info(msg)
+	}
+}
+
+// logThrottled logs a per-frame failure at most once every 5 seconds per key.
+func (n *Node) logThrottled(key, format string, a ...any) {
+	n.throttleMu.Lock()
+	last := n.throttled[key]
+	now := time.Now()
+	ok := now.Sub(last) >= 5*time.Second
+	if ok {
+		n.throttled[key] = now
+	}
+	n.throttleMu.Unlock()
+	if ok {
+		n.log.Warnf(format, a...)
+	}
+}

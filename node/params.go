@@ -1,0 +1,109 @@
+package node
+
+import (
+	"fmt"
+
+	"webcam/rosparam"
+)
+
+// Parameter names. usb_cam's names where it has one, so its launch files and
+// params files work unchanged.
+const (
+	pSource         = "source"
+	pVideoDevice    = "video_device"
+	pWidth          = "image_width"
+	pHeight         = "image_height"
+	pFramerate      = "framerate"
+	pPixelFormat    = "pixel_format"
+	pOutputEncoding = "output_encoding"
+	pCameraName     = "camera_name"
+	pCameraInfoURL  = "camera_info_url"
+	pFrameID        = "frame_id"
+	pJPEGQuality    = "jpeg_quality"
+	pPublishRaw     = "publish_image_raw"
+	pPublishComp    = "publish_compressed"
+	pPublishInfo    = "publish_camera_info"
+	pHTTPPort       = "http_port"
+	pHTTPAddress    = "http_address"
+	pHTTPUser       = "http_user"
+	pHTTPPassFile   = "http_password_file"
+	pHTTPCORS       = "http_cors_origin"
+)
+
+// PixelFormats are the accepted pixel_format values: ours, then usb_cam's
+// spellings, which mean the same capture format.
+var PixelFormats = []string{"", "mjpeg", "yuyv", "uyvy", "mono8", "rgb24",
+	"mjpeg2rgb", "raw_mjpeg", "yuyv2rgb", "uyvy2rgb", "rgb8", "bgr8", "grey", "gray"}
+
+// OutputEncodings are the accepted output_encoding values for image_raw.
+var OutputEncodings = []string{"rgb8", "bgr8", "mono8", "yuv422_yuy2"}
+
+// controlSpecs are usb_cam's camera controls: -1 leaves the device's value.
+var controlSpecs = []rosparam.Spec{
+	{Name: "brightness", Default: rosparam.Int(-1), Description: "Brightness; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "contrast", Default: rosparam.Int(-1), Description: "Contrast; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "saturation", Default: rosparam.Int(-1), Description: "Saturation; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "sharpness", Default: rosparam.Int(-1), Description: "Sharpness; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "gain", Default: rosparam.Int(-1), Description: "Gain; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "auto_white_balance", Default: rosparam.Bool(true), Description: "Automatic white balance"},
+	{Name: "white_balance", Default: rosparam.Int(-1), Description: "White balance temperature (K) when auto_white_balance is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 10000}},
+	{Name: "autoexposure", Default: rosparam.Bool(true), Description: "Automatic exposure"},
+	{Name: "exposure", Default: rosparam.Int(-1), Description: "Exposure time (device units, usually 100 µs) when autoexposure is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 100000}},
+	{Name: "autofocus", Default: rosparam.Bool(false), Description: "Continuous autofocus"},
+	{Name: "focus", Default: rosparam.Int(-1), Description: "Focus position when autofocus is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+}
+
+// ParamSpecs is the node's parameter table: the one place each parameter is
+// named, typed, documented and bounded. params/webcam.yaml mirrors it.
+func ParamSpecs() []rosparam.Spec {
+	specs := []rosparam.Spec{
+		{Name: pSource, Default: rosparam.String(""), Description: "Source URI: v4l2:///dev/video0, file:///path/clip.avi, gst:<pipeline ending in appsink>, rtsp://…, http://…, testpattern://. Empty: use video_device", Check: checkSourceURI},
+		{Name: pVideoDevice, Default: rosparam.String("/dev/video0"), Description: "V4L2 device used when source is empty (usb_cam's name)"},
+		{Name: pWidth, Default: rosparam.Int(640), Description: "Requested frame width in pixels; the granted width is published", Int: &rosparam.IntRange{From: 16, To: 8192}},
+		{Name: pHeight, Default: rosparam.Int(480), Description: "Requested frame height in pixels; the granted height is published", Int: &rosparam.IntRange{From: 16, To: 8192}},
+		{Name: pFramerate, Default: rosparam.Double(30), Description: "Requested frames per second", Float: &rosparam.FloatRange{From: 0.1, To: 1000}},
+		{Name: pPixelFormat, Default: rosparam.String(""), Description: "Capture format: mjpeg, yuyv, uyvy, mono8, rgb24 (usb_cam's mjpeg2rgb, yuyv2rgb, raw_mjpeg … accepted); empty picks the device's best", Choices: PixelFormats},
+		{Name: pOutputEncoding, Default: rosparam.String("rgb8"), Description: "Encoding of image_raw; yuv422_yuy2 publishes a YUYV camera's bytes unconverted", Choices: OutputEncodings},
+		{Name: pCameraName, Default: rosparam.String("webcam"), Description: "Camera name, for calibration files (${NAME} in camera_info_url)", ReadOnly: true},
+		{Name: pCameraInfoURL, Default: rosparam.String(""), Description: "Calibration URL: file:///path.yaml or package://pkg/path.yaml; empty: file://${ROS_HOME}/camera_info/${NAME}.yaml"},
+		{Name: pFrameID, Default: rosparam.String("camera"), Description: "header.frame_id of every message"},
+		{Name: pJPEGQuality, Default: rosparam.Int(80), Description: "JPEG quality when the node encodes (MJPEG cameras are passed through unchanged)", Int: &rosparam.IntRange{From: 1, To: 100}},
+		{Name: pPublishRaw, Default: rosparam.Bool(true), Description: "Publish image_raw (still only converted while someone subscribes)"},
+		{Name: pPublishComp, Default: rosparam.Bool(true), Description: "Publish image_raw/compressed (still only encoded while someone subscribes)"},
+		{Name: pPublishInfo, Default: rosparam.Bool(true), Description: "Publish camera_info"},
+		{Name: pHTTPPort, Default: rosparam.Int(8080), Description: "Port of the built-in HTTP viewer (web_video_server's URLs); 0 turns it off", Int: &rosparam.IntRange{From: 0, To: 65535}},
+		{Name: pHTTPAddress, Default: rosparam.String("0.0.0.0"), Description: "Address the HTTP viewer listens on"},
+		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth"},
+		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged"},
+		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none"},
+	}
+	return append(specs, controlSpecs...)
+}
+
+func checkSourceURI(v rosparam.Value) error {
+	if v.Str == "" {
+		return nil
+	}
+	if _, err := parseSource(v.Str); err != nil {
+		return err
+	}
+	return nil
+}
+
+// str, integer, float and flag read a declared parameter; a missing one is a
+// programming error caught by the tests of the table.
+func str(t *rosparam.Table, name string) string  { v, _ := t.Get(name); return v.Str }
+func integer(t *rosparam.Table, name string) int { v, _ := t.Get(name); return int(v.Int) }
+func float(t *rosparam.Table, name string) float64 {
+	v, _ := t.Get(name)
+	return v.Double
+}
+func flag(t *rosparam.Table, name string) bool { v, _ := t.Get(name); return v.Bool }
+
+func mustTable() *rosparam.Table {
+	t, err := rosparam.NewTable(ParamSpecs())
+	if err != nil {
+		panic(fmt.Sprintf("parameter table: %v", err)) // a bug in ParamSpecs, caught by tests
+	}
+	return t
+}

@@ -1,0 +1,170 @@
+package rosparam
+
+import (
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// Change is one accepted parameter change.
+type Change struct {
+	Name     string
+	Old, New Value
+}
+
+// ApplyFunc sees a batch of validated changes before they are committed and
+// may reject the whole batch with a reason (e.g. a device refused a control).
+type ApplyFunc func(changes []Change) error
+
+// ChangedFunc is told of every committed batch of changes.
+type ChangedFunc func(changes []Change)
+
+// Table holds declared parameters and their current values.
+type Table struct {
+	mu      sync.Mutex
+	specs   map[string]*Spec
+	order   []string
+	values  map[string]Value
+	apply   []ApplyFunc
+	changed []ChangedFunc
+}
+
+// NewTable declares specs with their defaults. It fails on a duplicate name or
+// a default that breaks its own bounds (a programming error).
+func NewTable(specs []Spec) (*Table, error) {
+	t := &Table{specs: map[string]*Spec{}, values: map[string]Value{}}
+	for i := range specs {
+		s := &specs[i]
+		if _, dup := t.specs[s.Name]; dup {
+			return nil, fmt.Errorf("parameter '%s' declared twice", s.Name)
+		}
+		if err := s.validate(s.Default); err != nil {
+			return nil, fmt.Errorf("default: %w", err)
+		}
+		t.specs[s.Name] = s
+		t.order = append(t.order, s.Name)
+		t.values[s.Name] = s.Default
+	}
+	return t, nil
+}
+
+// OnApply registers a hook that may veto a batch of changes before commit.
+func (t *Table) OnApply(fn ApplyFunc) { t.mu.Lock(); t.apply = append(t.apply, fn); t.mu.Unlock() }
+
+// OnChanged registers a listener told of every committed batch.
+func (t *Table) OnChanged(fn ChangedFunc) {
+	t.mu.Lock()
+	t.changed = append(t.changed, fn)
+	t.mu.Unlock()
+}
+
+// Names returns the declared names, sorted.
+func (t *Table) Names() []string {
+	out := append([]string(nil), t.order...)
+	sort.Strings(out)
+	return out
+}
+
+// Spec returns the declaration of name.
+func (t *Table) Spec(name string) (Spec, bool) {
+	s, ok := t.specs[name]
+	if !ok {
+		return Spec{}, false
+	}
+	return *s, true
+}
+
+// Get returns the current value of name.
+func (t *Table) Get(name string) (Value, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	v, ok := t.values[name]
+	return v, ok
+}
+
+// Load applies start-up overrides (from params files and -p): read-only
+// parameters may be set here. Unknown names are returned as warnings; a bad
+// value is an error naming it.
+func (t *Table) Load(overrides map[string]Value) (warnings []string, err error) {
+	names := make([]string, 0, len(overrides))
+	for n := range overrides {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, n := range names {
+		s, ok := t.specs[n]
+		if !ok {
+			warnings = append(warnings, fmt.Sprintf("ignoring unknown parameter '%s' (this node has: %v)", n, t.order))
+			continue
+		}
+		v, err := s.coerce(overrides[n])
+		if err == nil {
+			err = s.validate(v)
+		}
+		if err != nil {
+			return warnings, err
+		}
+		t.values[n] = v
+	}
+	return warnings, nil
+}
+
+// Set changes one parameter at run time.
+func (t *Table) Set(name string, v Value) error { return t.SetAtomically(map[string]Value{name: v}) }
+
+// SetAtomically changes all the given parameters, or none of them.
+func (t *Table) SetAtomically(vals map[string]Value) error {
+	t.mu.Lock()
+	var changes []Change
+	names := make([]string, 0, len(vals))
+	for n := range vals {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		s, ok := t.specs[n]
+		if !ok {
+			t.mu.Unlock()
+			return fmt.Errorf("parameter '%s' is not declared by this node", n)
+		}
+		v, err := s.coerce(vals[n])
+		if err == nil {
+			err = s.validate(v)
+		}
+		if err != nil {
+			t.mu.Unlock()
+			return err
+		}
+		if s.ReadOnly {
+			t.mu.Unlock()
+			return fmt.Errorf("parameter '%s' is read-only; set it at start-up (-p %s:=... or a params file)", n, n)
+		}
+		if old := t.values[n]; !old.Equal(v) {
+			changes = append(changes, Change{Name: n, Old: old, New: v})
+		}
+	}
+	apply := append([]ApplyFunc(nil), t.apply...)
+	t.mu.Unlock()
+
+	if len(changes) == 0 {
+		return nil
+	}
+	// Hooks run without the lock: they may read the table or touch devices.
+	for _, fn := range apply {
+		if err := fn(changes); err != nil {
+			return err
+		}
+	}
+	t.mu.Lock()
+	for _, c := range changes {
+		t.values[c.Name] = c.New
+	}
+	listeners := append([]ChangedFunc(nil), t.changed...)
+	t.mu.Unlock()
+	for _, fn := range listeners {
+		fn(changes)
+	}
+	return nil
+}
