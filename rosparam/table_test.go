@@ -1,0 +1,127 @@
+package rosparam
+
+import (
+	"strings"
+	"testing"
+)
+
+func testSpecs() []Spec {
+	return []Spec{
+		{Name: "width", Default: Int(640), Int: &IntRange{From: 16, To: 8192}},
+		{Name: "step", Default: Int(90), Int: &IntRange{From: 0, To: 270, Step: 90}},
+		{Name: "fps", Default: Double(30), Float: &FloatRange{From: 0.1, To: 1000}},
+		{Name: "fmt", Default: String("mjpeg"), Choices: []string{"mjpeg", "yuyv"}},
+		{Name: "name", Default: String("cam"), ReadOnly: true},
+		{Name: "on", Default: Bool(true)},
+	}
+}
+
+func TestSetValidation(t *testing.T) {
+	cases := []struct {
+		name    string
+		param   string
+		value   Value
+		wantErr string // "" = accepted
+		want    Value
+	}{
+		{"in range", "width", Int(1280), "", Int(1280)},
+		{"below range", "width", Int(8), "16..8192", Int(640)},
+		{"above range", "width", Int(9000), "16..8192", Int(640)},
+		{"wrong type", "width", String("wide"), "is of type integer", Int(640)},
+		{"step ok", "step", Int(180), "", Int(180)},
+		{"step off grid", "step", Int(100), "steps of 90", Int(90)},
+		{"double", "fps", Double(15), "", Double(15)},
+		{"int widens to double", "fps", Int(15), "", Double(15)},
+		{"double out of range", "fps", Double(0), "0.1..1000", Double(30)},
+		{"choice ok", "fmt", String("yuyv"), "", String("yuyv")},
+		{"choice bad", "fmt", String("h264"), "one of: mjpeg, yuyv", String("mjpeg")},
+		{"read-only", "name", String("x"), "read-only", String("cam")},
+		{"bool from int", "on", Int(0), "is of type bool", Bool(true)},
+		{"undeclared", "nope", Int(1), "not declared", Value{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tab, err := NewTable(testSpecs())
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = tab.Set(c.param, c.value)
+			if c.wantErr == "" && err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+				t.Fatalf("error %v, want one containing %q", err, c.wantErr)
+			}
+			if err != nil && !strings.Contains(err.Error(), c.param) {
+				t.Fatalf("error %q does not name the parameter %q", err, c.param)
+			}
+			got, _ := tab.Get(c.param)
+			if !got.Equal(c.want) {
+				t.Fatalf("value now %#v, want %#v", got, c.want)
+			}
+		})
+	}
+}
+
+func TestSetAtomicallyAllOrNothing(t *testing.T) {
+	tab, _ := NewTable(testSpecs())
+	var seen []Change
+	tab.OnChanged(func(c []Change) { seen = append(seen, c...) })
+	err := tab.SetAtomically(map[string]Value{"width": Int(800), "fps": Double(-1)})
+	if err == nil {
+		t.Fatal("a batch with one bad value must fail")
+	}
+	if v, _ := tab.Get("width"); v.Int != 640 {
+		t.Fatalf("width changed to %d despite the failed batch", v.Int)
+	}
+	if err := tab.SetAtomically(map[string]Value{"width": Int(800), "fps": Double(10)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("listeners saw %d changes, want 2", len(seen))
+	}
+}
+
+func TestApplyHookVetoKeepsOldValue(t *testing.T) {
+	tab, _ := NewTable(testSpecs())
+	tab.OnApply(func([]Change) error { return errString("device refused") })
+	if err := tab.Set("width", Int(320)); err == nil || !strings.Contains(err.Error(), "device refused") {
+		t.Fatalf("got %v", err)
+	}
+	if v, _ := tab.Get("width"); v.Int != 640 {
+		t.Fatal("vetoed value was stored")
+	}
+}
+
+type errString string
+
+func (e errString) Error() string { return string(e) }
+
+func TestLoadOverrides(t *testing.T) {
+	tab, _ := NewTable(testSpecs())
+	warn, err := tab.Load(map[string]Value{"name": String("front"), "fps": Int(60), "typo_width": Int(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warn) != 1 || !strings.Contains(warn[0], "typo_width") {
+		t.Fatalf("warnings %q, want one naming typo_width", warn)
+	}
+	if v, _ := tab.Get("name"); v.Str != "front" {
+		t.Fatal("read-only parameters must be settable at load")
+	}
+	if v, _ := tab.Get("fps"); v.Type != TypeDouble || v.Double != 60 {
+		t.Fatalf("fps = %#v", v)
+	}
+	if _, err := tab.Load(map[string]Value{"width": Int(1)}); err == nil || !strings.Contains(err.Error(), "width") {
+		t.Fatalf("bad override: %v", err)
+	}
+}
+
+func TestDuplicateAndBadDefault(t *testing.T) {
+	if _, err := NewTable([]Spec{{Name: "a", Default: Int(1)}, {Name: "a", Default: Int(2)}}); err == nil {
+		t.Fatal("duplicate accepted")
+	}
+	if _, err := NewTable([]Spec{{Name: "a", Default: Int(0), Int: &IntRange{From: 1, To: 2}}}); err == nil {
+		t.Fatal("out-of-range default accepted")
+	}
+}
