@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"image"
@@ -172,20 +173,21 @@ func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
 		return nil, err
 	}
 	defer bgr.Close()
+	img := bgr
 	if o.Width != f.Width || o.Height != f.Height {
 		small := gocv.NewMat()
 		defer small.Close()
 		if err := gocv.Resize(bgr, &small, image.Pt(o.Width, o.Height), 0, 0, gocv.InterpolationArea); err != nil {
 			return nil, err
 		}
-		bgr = small
+		img = small
 	}
-	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, bgr, []int{gocv.IMWriteJpegQuality, o.Quality})
+	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, img, []int{gocv.IMWriteJpegQuality, o.Quality})
 	if err != nil {
 		return nil, err
 	}
 	defer buf.Close()
-	out := buf.GetBytes()
+	out := bytes.Clone(buf.GetBytes()) // GetBytes aliases C memory that Close frees
 	if len(out) == 0 {
 		return nil, errors.New("JPEG encoder returned no data")
 	}

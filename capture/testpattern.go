@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -210,5 +211,6 @@ func encodeSourceJPEG(f *Frame) (*Frame, error) {
 		return nil, err
 	}
 	defer buf.Close()
-	return &Frame{Width: f.Width, Height: f.Height, Format: JPEG, Data: buf.GetBytes()}, nil
+	// GetBytes aliases C memory that Close frees: copy it out.
+	return &Frame{Width: f.Width, Height: f.Height, Format: JPEG, Data: bytes.Clone(buf.GetBytes())}, nil
 }
