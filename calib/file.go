@@ -1,0 +1,186 @@
+package calib
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Format is a calibration file format.
+type Format int
+
+// The formats camera_calibration_parsers reads and writes.
+const (
+	YAML Format = iota + 1 // .yaml, .yml
+	INI                    // .ini (Videre)
+)
+
+func (f Format) String() string {
+	switch f {
+	case YAML:
+		return "YAML"
+	case INI:
+		return "INI"
+	}
+	return fmt.Sprintf("Format(%d)", int(f))
+}
+
+// FormatOf picks the format by file extension, as camera_calibration_parsers
+// does (here without regard to case).
+func FormatOf(path string) (Format, error) {
+	switch ext := strings.ToLower(filepath.Ext(path)); ext {
+	case ".yaml", ".yml":
+		return YAML, nil
+	case ".ini":
+		return INI, nil
+	default:
+		return 0, fmt.Errorf("calibration file %q has extension %q; expected .yaml, .yml or .ini", path, ext)
+	}
+}
+
+// Decode parses data in format f. notes are as for Parse.
+func Decode(data []byte, f Format) (info CameraInfo, notes []string, err error) {
+	switch f {
+	case YAML:
+		return Parse(data)
+	case INI:
+		info, err = ParseINI(data)
+		return info, nil, err
+	}
+	return CameraInfo{}, nil, fmt.Errorf("unknown calibration format %v", f)
+}
+
+// Encode renders info in format f.
+func Encode(info CameraInfo, f Format) ([]byte, error) {
+	switch f {
+	case YAML:
+		return Marshal(info)
+	case INI:
+		return MarshalINI(info)
+	}
+	return nil, fmt.Errorf("unknown calibration format %v", f)
+}
+
+// maxFileSize bounds what ReadFile reads: a calibration is under 2 KiB, so
+// anything near this is the wrong file.
+const maxFileSize = 1 << 20
+
+// ReadFile reads a calibration file in the format its extension names.
+// A missing file gives an error that matches fs.ErrNotExist; a malformed one
+// an error naming the file, line, field and what was expected.
+func ReadFile(path string) (info CameraInfo, notes []string, err error) {
+	f, err := FormatOf(path)
+	if err != nil {
+		return CameraInfo{}, nil, err
+	}
+	file, err := os.Open(path)
+	if err != nil {
+		return CameraInfo{}, nil, err // *fs.PathError already names the file
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxFileSize+1))
+	if err != nil {
+		return CameraInfo{}, nil, fmt.Errorf("reading calibration file %s: %w", path, err)
+	}
+	if len(data) > maxFileSize {
+		return CameraInfo{}, nil, fmt.Errorf("calibration file %s is larger than %d bytes; a calibration is a few hundred bytes", path, maxFileSize)
+	}
+	info, notes, err = Decode(data, f)
+	if err != nil {
+		return CameraInfo{}, nil, fmt.Errorf("calibration file %s: %w", path, err)
+	}
+	return info, notes, nil
+}
+
+// WriteFile stores info at path in the format its extension names,
+// atomically: readers see the old file or the new one, never a part of
+// one, and a failed write leaves the old file as it was. Missing
+// directories are created.
+func WriteFile(path string, info CameraInfo) error {
+	f, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	data, err := Encode(info, f)
+	if err != nil {
+		return err
+	}
+	return writeAtomic(osFileOps, path, data)
+}
+
+// fileOps are the steps of an atomic write that can fail. Tests pass their
+// own to fail one step on purpose; everything else uses osFileOps.
+type fileOps struct {
+	createTemp func(dir, pattern string) (*os.File, error)
+	write      func(f *os.File, data []byte) (int, error)
+	sync       func(f *os.File) error
+	rename     func(from, to string) error
+}
+
+var osFileOps = fileOps{
+	createTemp: os.CreateTemp,
+	write:      (*os.File).Write,
+	sync:       (*os.File).Sync,
+	rename:     os.Rename,
+}
+
+// writeAtomic writes data to a temporary file in the target's directory,
+// flushes it to disk and renames it over the target (rename within one
+// directory is atomic on POSIX file systems).
+func writeAtomic(ops fileOps, path string, data []byte) (err error) {
+	// Replace the file a symbolic link points to, not the link.
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		target, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fmt.Errorf("%s is a symbolic link whose target cannot be resolved: %w", path, err)
+		}
+		path = target
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating directory for calibration: %w", err)
+	}
+	perm := fs.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		if !fi.Mode().IsRegular() {
+			return fmt.Errorf("%s exists and is not a regular file", path)
+		}
+		perm = fi.Mode().Perm() // keep the mode the user gave the file
+	}
+
+	tmp, err := ops.createTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating temporary file next to %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err := ops.write(tmp, data); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("setting mode of %s: %w", tmp.Name(), err)
+	}
+	if err := ops.sync(tmp); err != nil {
+		return fmt.Errorf("flushing %s to disk: %w", tmp.Name(), err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
+	}
+	if err := ops.rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	// Make the rename itself durable. The new file is in place already, so a
+	// file system that cannot sync directories is not a failure to report.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
