@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -170,4 +171,44 @@ func withU32(b []byte, off int, v uint32) []byte {
 	c := clone(b)
 	binary.LittleEndian.PutUint32(c[off:], v)
 	return c
+}
+
+func TestAppendCDRReserving(t *testing.T) {
+	img := samples()[0].(*Image)
+	want := mustEncode(t, img)
+
+	// Filling the reserved region gives exactly AppendCDR's bytes, even over
+	// a buffer full of stale bytes.
+	stale := make([]byte, 0, 2*len(want))
+	for range cap(stale) {
+		stale = append(stale, 0xEE)
+	}
+	noData := *img
+	noData.Data = nil
+	msg, data, err := noData.AppendCDRReserving(stale[:0], len(img.Data))
+	if err != nil || len(data) != len(img.Data) {
+		t.Fatalf("got %d data bytes, err %v", len(data), err)
+	}
+	copy(data, img.Data)
+	if string(msg) != string(want) {
+		t.Errorf("reserved and filled:\n% x\nAppendCDR:\n% x", msg, want)
+	}
+	if got := testing.AllocsPerRun(20, func() { msg, data, err = noData.AppendCDRReserving(msg[:0], len(img.Data)) }); got != 0 {
+		t.Errorf("%v allocations per AppendCDRReserving into a reused buffer, want 0", got)
+	}
+
+	lens := []int{-1}
+	if strconv.IntSize == 64 {
+		var tooLong uint64 = math.MaxUint32 + 1
+		lens = append(lens, int(tooLong))
+	}
+	for _, n := range lens {
+		dst := []byte("keep")
+		got, data, err := img.AppendCDRReserving(dst, n)
+		if err == nil || string(got) != "keep" || data != nil {
+			t.Errorf("dataLen %d: got %q, %d data bytes, err %v; want an error and dst unchanged", n, got, len(data), err)
+		} else if !strings.Contains(err.Error(), "data") {
+			t.Errorf("dataLen %d: error %q does not name the field", n, err)
+		}
+	}
 }

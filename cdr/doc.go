@@ -13,7 +13,8 @@
 //
 // Encoding appends to a caller's buffer (AppendCDR), sized once with Size,
 // so a publisher that reuses its buffer allocates nothing per frame and copies
-// the pixels once. Decoders check every length against the input, accept any
+// the pixels once (or not at all: Image.AppendCDRReserving leaves the pixel
+// region for the caller to fill, e.g. straight from a conversion). Decoders check every length against the input, accept any
 // padding values (Fast DDS leaves them uninitialized) and return a
 // *DecodeError naming the message, field and offset; they never panic.
 //

@@ -1,5 +1,7 @@
 package cdr
 
+import "fmt"
+
 // Message is what every message type here can do to be published with
 // rclgo's PublishSerialized.
 type Message interface {
@@ -39,7 +41,8 @@ const imageType = "sensor_msgs/msg/Image"
 // TypeName implements Message.
 func (*Image) TypeName() string { return imageType }
 
-func (m *Image) size() (int, error) {
+// size is the encoded size of m with a data field of dataLen bytes.
+func (m *Image) size(dataLen int) (int, error) {
 	s := sizer{msg: imageType}
 	s.header(&m.Header)
 	s.u32()
@@ -47,22 +50,37 @@ func (m *Image) size() (int, error) {
 	s.str("encoding", m.Encoding)
 	s.u8()
 	s.u32()
-	s.seq("data", len(m.Data))
-	s.n += len(m.Data)
+	s.seq("data", dataLen)
+	s.n += dataLen
 	return s.total(), s.err
 }
 
 // Size implements Message.
 func (m *Image) Size() int {
-	n, _ := m.size()
+	n, _ := m.size(len(m.Data))
 	return n
 }
 
 // AppendCDR implements Message.
 func (m *Image) AppendCDR(dst []byte) ([]byte, error) {
-	n, err := m.size()
+	msg, data, err := m.AppendCDRReserving(dst, len(m.Data))
+	copy(data, m.Data)
+	return msg, err
+}
+
+// AppendCDRReserving is AppendCDR for a caller that writes the pixels
+// itself, e.g. straight out of a colour conversion, saving a copy: it
+// appends m with a data field of dataLen bytes that it does not write
+// (m.Data is not read) and returns the whole message and the data region at
+// its end. The caller must fill data completely before publishing: it holds
+// whatever was in dst's spare capacity. A negative dataLen is an error.
+func (m *Image) AppendCDRReserving(dst []byte, dataLen int) (msg, data []byte, err error) {
+	if dataLen < 0 {
+		return dst, nil, fmt.Errorf("cdr: encoding %s: data length %d is negative", imageType, dataLen)
+	}
+	n, err := m.size(dataLen)
 	if err != nil {
-		return dst, err
+		return dst, nil, err
 	}
 	w := newWriter(dst, n)
 	w.header(&m.Header)
@@ -71,8 +89,10 @@ func (m *Image) AppendCDR(dst []byte) ([]byte, error) {
 	w.str(m.Encoding)
 	w.u8(m.IsBigendian)
 	w.u32(m.Step)
-	w.octets(m.Data)
-	return w.b, nil
+	w.u32(uint32(dataLen))
+	start := len(w.b)
+	w.b = w.b[:start+dataLen] // within the capacity newWriter grew
+	return w.b, w.b[start:], nil
 }
 
 // DecodeImage decodes a serialized sensor_msgs/msg/Image. Data aliases b.
