@@ -2,11 +2,15 @@ package node
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/tiiuae/rclgo/pkg/rclgo"
 
 	"webcam/capture"
+	"webcam/cdr"
+	"webcam/stream"
 	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	std_msgs_msg "webcam/msgs/std_msgs/msg"
 )
@@ -22,26 +26,63 @@ const (
 type publishStats struct {
 	published atomic.Uint64 // frames for which anything was published
 	skipped   atomic.Uint64 // frames captured but never seen by the publish loop
+	mu        sync.Mutex
+	rate      stream.RateMeter
 }
 
-// publishers are the node's three topics.
+// PublishStats is a snapshot of the publish loop's counters.
+type PublishStats struct {
+	Published, Skipped uint64
+	PublishFPS         float64
+}
+
+// Stats returns the publish loop's counters.
+func (n *Node) Stats(now time.Time) PublishStats {
+	n.stats.mu.Lock()
+	fps := n.stats.rate.Rate(now)
+	n.stats.mu.Unlock()
+	return PublishStats{Published: n.stats.published.Load(), Skipped: n.stats.skipped.Load(), PublishFPS: fps}
+}
+
+// headerAt is a std_msgs/Header.
+func headerAt(t time.Time, frameID string) std_msgs_msg.Header {
+	return std_msgs_msg.Header{Stamp: rosTime(t), FrameId: frameID}
+}
+
+// publishers are the node's three topics, as rclgo created them.
 type publishers struct {
 	image, compressed, info *rclgo.Publisher
 }
 
-// consumers reports how many subscribers (ROS) and viewers (HTTP) want each
-// rendition right now, so nothing is converted for nobody.
-func (p *publishers) subscribers(pub *rclgo.Publisher) int {
-	n, err := pub.GetSubscriptionCount()
-	if err != nil {
-		return 1 // err on the side of publishing
+// writers publish serialized CDR in place (serialized.go); made once, in the
+// publish goroutine that alone uses them.
+type writers struct {
+	image, compressed, info *serializedPublisher
+}
+
+func (p *publishers) writers() (*writers, error) {
+	var w writers
+	var err error
+	if w.image, err = newSerializedPublisher(p.image); err != nil {
+		return nil, err
 	}
-	return n
+	if w.compressed, err = newSerializedPublisher(p.compressed); err != nil {
+		return nil, err
+	}
+	if w.info, err = newSerializedPublisher(p.info); err != nil {
+		return nil, err
+	}
+	return &w, nil
 }
 
 // publishLoop publishes the newest frame on every topic that has subscribers,
 // all with one header, and skips frames it could not keep up with.
 func (n *Node) publishLoop(ctx context.Context) error {
+	w, err := n.pubs.writers()
+	if err != nil {
+		n.log.Errorf("cannot publish: %v", err)
+		return err
+	}
 	var last uint64
 	for {
 		f, err := n.latest.Next(ctx, last)
@@ -52,50 +93,77 @@ func (n *Node) publishLoop(ctx context.Context) error {
 			n.stats.skipped.Add(f.Seq - last - 1)
 		}
 		last = f.Seq
-		if err := n.publishFrame(f); err != nil {
+		if err := n.publishFrame(w, f); err != nil {
 			n.logThrottled("publish", "publishing frame %d: %v", f.Seq, err)
 			continue
 		}
 		n.stats.published.Add(1)
+		n.stats.mu.Lock()
+		n.stats.rate.Add(time.Now())
+		n.stats.mu.Unlock()
 	}
 }
 
-func (n *Node) publishFrame(f *capture.Frame) error {
+// publishFrame serializes each wanted message straight into its publisher's
+// reused buffer: the pixels are copied once, and nothing is allocated for a
+// frame whose format needs no conversion.
+func (n *Node) publishFrame(w *writers, f *capture.Frame) error {
 	cfg := n.pubConfig.Load()
-	header := std_msgs_msg.Header{Stamp: rosTime(f.Stamp), FrameId: cfg.frameID}
-	pubs := n.pubs
-	if cfg.publishRaw && pubs.subscribers(pubs.image) > 0 {
+	header := cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID}
+	if cfg.publishRaw && w.image.subscribers() > 0 {
 		data, step, err := f.Pixels(cfg.encoding)
 		if err != nil {
 			return err
 		}
-		msg := sensor_msgs_msg.Image{Header: header, Height: uint32(f.Height), Width: uint32(f.Width),
+		msg := cdr.Image{Header: header, Height: uint32(f.Height), Width: uint32(f.Width),
 			Encoding: string(cfg.encoding), Step: uint32(step), Data: data}
-		if err := pubs.image.Publish(&msg); err != nil {
+		if err := publishCDR(w.image, &msg); err != nil {
 			return err
 		}
 	}
-	if cfg.publishCompressed && pubs.subscribers(pubs.compressed) > 0 {
+	if cfg.publishCompressed && w.compressed.subscribers() > 0 {
 		jpeg, err := f.JPEG(capture.EncodeOptions{Quality: cfg.jpegQuality})
 		if err != nil {
 			return err
 		}
-		msg := sensor_msgs_msg.CompressedImage{Header: header, Format: "jpeg", Data: jpeg}
-		if err := pubs.compressed.Publish(&msg); err != nil {
+		msg := cdr.CompressedImage{Header: header, Format: "jpeg", Data: jpeg}
+		if err := publishCDR(w.compressed, &msg); err != nil {
 			return err
 		}
 	}
-	if cfg.publishInfo && pubs.subscribers(pubs.info) > 0 {
-		msg := n.cameraInfo(f)
+	if cfg.publishInfo && w.info.subscribers() > 0 {
+		msg := cdrCameraInfo(n.cameraInfo(f))
 		msg.Header = header
-		if err := pubs.info.Publish(&msg); err != nil {
+		if err := publishCDR(w.info, &msg); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+func publishCDR(w *serializedPublisher, m cdr.Message) error {
+	buf, err := w.buffer(m.Size())
+	if err != nil {
+		return err
+	}
+	out, err := m.AppendCDR(buf)
+	if err != nil {
+		return err
+	}
+	return w.publish(out)
+}
+
+// cdrCameraInfo converts the generated message type to the CDR one.
+func cdrCameraInfo(m sensor_msgs_msg.CameraInfo) cdr.CameraInfo {
+	return cdr.CameraInfo{
+		Height: m.Height, Width: m.Width, DistortionModel: m.DistortionModel,
+		D: m.D, K: m.K, R: m.R, P: m.P, BinningX: m.BinningX, BinningY: m.BinningY,
+		ROI: cdr.RegionOfInterest{XOffset: m.Roi.XOffset, YOffset: m.Roi.YOffset,
+			Height: m.Roi.Height, Width: m.Roi.Width, DoRectify: m.Roi.DoRectify},
+	}
+}
+
 // cameraInfo is the calibration for the frame's size.
 func (n *Node) cameraInfo(f *capture.Frame) sensor_msgs_msg.CameraInfo {
-	return sensor_msgs_msg.CameraInfo{Height: uint32(f.Height), Width: uint32(f.Width), DistortionModel: "plumb_bob"}
+	return n.cameraInfoFor(f) // calibration.go
 }
