@@ -1,0 +1,36 @@
+// Package httpview serves the node's cameras to browsers and MJPEG clients
+// with web_video_server's URL API, for any number of viewers.
+//
+// Endpoints (GET or HEAD; every one behind basic auth when a user is set):
+//
+//	/                       a page with every camera's live view and links
+//	/stream?topic=T         multipart/x-mixed-replace;boundary=boundarydonotcross
+//	/stream_viewer?topic=T  a page embedding that stream
+//	/snapshot?topic=T       one JPEG of the newest frame
+//	/state                  JSON: the node's state plus viewers, frames and drops
+//
+// Query parameters, as web_video_server reads them: type (mjpeg, the default,
+// or ros_compressed), quality (1..100, default 95), width and height (0 or -1:
+// the source's size; one side alone keeps the aspect ratio, where
+// web_video_server would stretch), default_transport and qos_profile
+// (accepted and ignored: frames come from the node itself). The topic is the
+// full name of the camera's image topic; its "/compressed" name also works and
+// then defaults to type=ros_compressed. type=ros_compressed sends the frames
+// of the node's compressed topic as they are: an MJPEG camera's own bytes (no
+// encode at all), or a raw camera's frame encoded once at the node's
+// jpeg_quality, shared with the ROS publisher.
+//
+// How viewers are served: each viewer runs one goroutine that waits on the
+// camera's stream.Latest for a frame newer than the one it last sent, asks the
+// frame for its JPEG (encoded at most once per frame and distinct quality and
+// size, shared by every viewer through the frame's cache) and writes it with a
+// write deadline. A viewer whose socket is slow skips the frames it could not
+// take; nothing queues, so memory per viewer is one frame at most. Nothing is
+// encoded while nobody watches.
+//
+// Differences from web_video_server on purpose: CORS headers only when an
+// origin is configured; every value reflected into HTML is escaped (its
+// /stream_viewer is an XSS hole); no state-changing endpoint (no /shutdown);
+// bad parameters get 400 and unknown topics 404 with the list of known ones;
+// png, h264, vp8, vp9 and invert are not supported (400 says so).
+package httpview

@@ -1,0 +1,147 @@
+package httpview
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+
+	"webcam/capture"
+	"webcam/stream"
+)
+
+// The multipart framing, byte for byte as web_video_server's
+// multipart_stream.cpp writes it: the first boundary right after the response
+// headers, then per part its headers, the JPEG, and the next boundary at once,
+// so a browser shows each image as soon as it arrives.
+const (
+	boundary      = "boundarydonotcross"
+	multipartType = "multipart/x-mixed-replace;boundary=" + boundary
+	firstBoundary = "--" + boundary + "\r\n"
+	partFooter    = "\r\n--" + boundary + "\r\n"
+)
+
+// appendPartHeader writes a part's headers with web_video_server's names, case
+// and order. X-Timestamp is the capture stamp in seconds with microseconds
+// (its "%.06lf").
+func appendPartHeader(b []byte, stamp time.Time, size int) []byte {
+	b = append(b, "Content-type: image/jpeg\r\nX-Timestamp: "...)
+	b = appendStamp(b, stamp)
+	b = append(b, "\r\nContent-Length: "...)
+	b = strconv.AppendInt(b, int64(size), 10)
+	return append(b, "\r\n\r\n"...)
+}
+
+func appendStamp(b []byte, t time.Time) []byte {
+	return fmt.Appendf(b, "%d.%06d", t.Unix(), t.Nanosecond()/1000)
+}
+
+// streamHeaders are web_video_server's response headers for a stream, minus
+// its unconditional Access-Control-Allow-Origin (ours is configured).
+func streamHeaders(h http.Header) {
+	h.Set("Content-Type", multipartType)
+	h.Set("Cache-Control", noCache)
+	h.Set("Pragma", "no-cache")
+	h.Set("Server", "webcam")
+	h.Set("Connection", "close")
+	// With Connection: close, "identity" makes net/http send the body raw
+	// rather than chunked, the same bytes web_video_server's HTTP/1.0 sends;
+	// clients that parse the stream by hand depend on that.
+	h.Set("Transfer-Encoding", "identity")
+}
+
+func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
+	req, rerr := s.parseView(r.URL.Query())
+	if rerr != nil {
+		fail(w, rerr.status, rerr.msg)
+		return
+	}
+	if _, ok := w.(http.Flusher); !ok {
+		fail(w, http.StatusInternalServerError, "this connection cannot stream")
+		return
+	}
+	v, err := s.addViewer(r, req)
+	switch {
+	case errors.Is(err, errTooManyViewers):
+		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", maxViewers))
+		return
+	case err != nil:
+		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
+		return
+	}
+	s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s?%s", v.id, v.remote, r.URL.Path, req.query()))
+	streamHeaders(w.Header())
+	w.WriteHeader(http.StatusOK)
+	if r.Method == http.MethodHead {
+		s.removeViewer(v, nil)
+		return
+	}
+	s.removeViewer(v, s.serveParts(w, r, v))
+}
+
+// serveParts writes the newest frame whenever the previous one has gone out,
+// until the client leaves, a write fails or the server closes. The reason is
+// returned for the log; a client that simply left is not an error.
+func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) error {
+	ctx := r.Context()
+	rc := http.NewResponseController(w)
+	deadline := func() error { return rc.SetWriteDeadline(time.Now().Add(s.cfg.WriteTimeout)) }
+	if err := deadline(); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, firstBoundary); err != nil {
+		return nil
+	}
+	if err := rc.Flush(); err != nil {
+		return nil
+	}
+	head := make([]byte, 0, 128)
+	var last uint64
+	for {
+		f, err := v.req.topic.frames.Next(ctx, last)
+		if err != nil {
+			return nil // client gone or server closing
+		}
+		last = f.Seq
+		v.req.topic.rate.observe(f.Seq, f.Stamp)
+		jpeg, err := f.JPEG(s.options(v.req, f))
+		if err != nil {
+			if v.failed(f.Seq, err) {
+				s.cfg.Log(stream.LevelWarn, fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
+			}
+			continue
+		}
+		if err := deadline(); err != nil {
+			return err
+		}
+		err = writePart(w, head, f, jpeg)
+		if err == nil {
+			err = rc.Flush()
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, os.ErrDeadlineExceeded): // before ctx: a failed write cancels it too
+			return fmt.Errorf("too slow: a frame took over %s to send", s.cfg.WriteTimeout)
+		case ctx.Err() != nil:
+			return nil
+		default:
+			return err
+		}
+		v.sent(f.Seq, len(jpeg))
+	}
+}
+
+func writePart(w io.Writer, head []byte, f *capture.Frame, jpeg []byte) error {
+	head = appendPartHeader(head[:0], f.Stamp, len(jpeg))
+	if _, err := w.Write(head); err != nil {
+		return err
+	}
+	if _, err := w.Write(jpeg); err != nil {
+		return err
+	}
+	_, err := io.WriteString(w, partFooter)
+	return err
+}

@@ -1,0 +1,174 @@
+package httpview
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"webcam/capture"
+)
+
+// streamType is the type query parameter.
+type streamType string
+
+const (
+	typeMJPEG      streamType = "mjpeg"          // encoded at the viewer's quality and size
+	typeCompressed streamType = "ros_compressed" // the compressed topic's bytes as they are
+)
+
+const (
+	defaultQuality = 95 // web_video_server's default
+	maxSide        = 8192
+	allowedTypes   = "mjpeg, ros_compressed"
+)
+
+// viewRequest is a parsed /stream, /stream_viewer or /snapshot query.
+type viewRequest struct {
+	topic   *topic
+	typ     streamType
+	quality int
+	width   int // 0: the source's
+	height  int
+}
+
+// requestError is a bad request, answered with its status and message.
+type requestError struct {
+	status int
+	msg    string
+}
+
+func badRequest(format string, a ...any) *requestError {
+	return &requestError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
+}
+
+// parseView reads the query the way web_video_server does, but answers bad
+// values with 400 instead of guessing, and unknown topics with 404.
+func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
+	var v viewRequest
+	name := q.Get("topic")
+	if name == "" {
+		return v, badRequest("missing topic parameter; topics: %s", s.topicList())
+	}
+	compressedName := false
+	v.topic, compressedName = s.lookup(name)
+	if v.topic == nil {
+		return v, &requestError{http.StatusNotFound, fmt.Sprintf("unknown topic %s; topics: %s", quote(name), s.topicList())}
+	}
+	switch t := q.Get("type"); t {
+	case "":
+		v.typ = typeMJPEG
+		if compressedName {
+			v.typ = typeCompressed
+		}
+	case string(typeMJPEG), string(typeCompressed):
+		v.typ = streamType(t)
+	default:
+		return v, badRequest("type %s is not supported; allowed: %s", quote(t), allowedTypes)
+	}
+	if _, ok := q["invert"]; ok {
+		return v, badRequest("invert is not supported by this server; allowed parameters: topic, type, quality, width, height")
+	}
+	var err *requestError
+	if v.quality, err = intParam(q, "quality", defaultQuality, 1, 100, "an integer in 1..100"); err != nil {
+		return v, err
+	}
+	side := fmt.Sprintf("an integer in 1..%d, or 0 or -1 for the source's size", maxSide)
+	if v.width, err = intParam(q, "width", 0, -1, maxSide, side); err != nil {
+		return v, err
+	}
+	if v.height, err = intParam(q, "height", 0, -1, maxSide, side); err != nil {
+		return v, err
+	}
+	v.width, v.height = max(v.width, 0), max(v.height, 0)
+	// default_transport and qos_profile pick how web_video_server subscribes;
+	// here frames come from the node itself, so they do not apply.
+	return v, nil
+}
+
+func intParam(q url.Values, name string, def, lo, hi int, allowed string) (int, *requestError) {
+	s, ok := q[name]
+	if !ok || len(s) == 0 {
+		return def, nil
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s[0]))
+	if err != nil || n < lo || n > hi {
+		return 0, badRequest("%s %s is not %s", name, quote(s[0]), allowed)
+	}
+	return n, nil
+}
+
+// lookup resolves a topic name as given, with or without the leading slash
+// (web_video_server accepts both), and its "/compressed" form.
+func (s *Server) lookup(name string) (t *topic, compressed bool) {
+	if !strings.HasPrefix(name, "/") {
+		name = "/" + name
+	}
+	if t := s.byName[name]; t != nil {
+		return t, false
+	}
+	if base, ok := strings.CutSuffix(name, "/compressed"); ok {
+		return s.byName[base], true
+	}
+	return nil, false
+}
+
+// quote shows a client's value in an error message: Go-quoted, cut short,
+// and with the characters that mean something to HTML written as \u escapes,
+// so not even a browser that ignores nosniff could find markup in it.
+func quote(v string) string {
+	const maxShown = 80
+	if len(v) > maxShown {
+		v = v[:maxShown] + "…"
+	}
+	return htmlSafe.Replace(strconv.Quote(v))
+}
+
+var htmlSafe = strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, "'", `\u0027`)
+
+func (s *Server) topicList() string {
+	if len(s.topics) == 0 {
+		return "(none)"
+	}
+	names := make([]string, 0, 2*len(s.topics))
+	for _, t := range s.topics {
+		names = append(names, t.name, t.name+"/compressed")
+	}
+	return strings.Join(names, ", ")
+}
+
+// options is the JPEG rendition this request asks of a frame.
+func (s *Server) options(v viewRequest, f *capture.Frame) capture.EncodeOptions {
+	if v.typ == typeMJPEG {
+		return capture.EncodeOptions{Quality: v.quality, Width: v.width, Height: v.height}
+	}
+	if f.Format == capture.JPEG {
+		return capture.EncodeOptions{} // the camera's own bytes
+	}
+	// What the node's compressed publisher asks for, so both share one encode.
+	q := 0
+	if s.cfg.CompressedQuality != nil {
+		q = s.cfg.CompressedQuality()
+	}
+	return capture.EncodeOptions{Quality: q}
+}
+
+// query rebuilds the request's canonical query string from parsed values only,
+// so nothing the client sent is reflected into a page as it was.
+func (v viewRequest) query() string {
+	q := url.Values{"topic": {v.topic.name}}
+	if v.typ != typeMJPEG {
+		q.Set("type", string(v.typ))
+	}
+	if v.typ == typeMJPEG && v.quality != defaultQuality {
+		q.Set("quality", strconv.Itoa(v.quality))
+	}
+	if v.typ == typeMJPEG && v.width > 0 {
+		q.Set("width", strconv.Itoa(v.width))
+	}
+	if v.typ == typeMJPEG && v.height > 0 {
+		q.Set("height", strconv.Itoa(v.height))
+	}
+	return q.Encode()
+}

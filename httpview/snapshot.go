@@ -1,0 +1,55 @@
+package httpview
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// snapshotWait is how long /snapshot waits for a camera's first frame.
+const snapshotWait = 5 * time.Second
+
+// handleSnapshot answers with one JPEG of the newest frame. The type
+// parameter plays no part, as in web_video_server, except that the
+// "/compressed" topic name gives the compressed topic's bytes.
+func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	q.Del("type")
+	req, rerr := s.parseView(q)
+	if rerr != nil {
+		fail(w, rerr.status, rerr.msg)
+		return
+	}
+	f := req.topic.frames.Load()
+	if f == nil {
+		ctx, cancel := context.WithTimeout(r.Context(), snapshotWait)
+		f, _ = req.topic.frames.Next(ctx, 0)
+		cancel()
+	}
+	if f == nil {
+		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("no frame from %s yet (waited %s)", req.topic.name, snapshotWait))
+		return
+	}
+	jpeg, err := f.JPEG(s.options(req, f))
+	if err != nil {
+		fail(w, http.StatusInternalServerError, fmt.Sprintf("frame %d of %s: %v", f.Seq, req.topic.name, err))
+		return
+	}
+	s.mu.Lock()
+	s.snapshots++
+	s.mu.Unlock()
+	h := w.Header()
+	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Length", strconv.Itoa(len(jpeg)))
+	h.Set("Cache-Control", noCache)
+	h.Set("Pragma", "no-cache")
+	h.Set("Server", "webcam")
+	h.Set("X-Timestamp", string(appendStamp(nil, f.Stamp)))
+	setWriteDeadline(w, pageWriteTimeout)
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(jpeg)
+	}
+}

@@ -1,0 +1,101 @@
+package httpview
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"webcam/capture"
+	"webcam/stream"
+)
+
+// TopicState is one camera in /state, as the HTTP side sees it.
+type TopicState struct {
+	Topic   string  `json:"topic"`
+	Viewers int     `json:"viewers"`
+	Seq     uint64  `json:"seq,omitempty"` // newest frame; 0 before the first
+	Width   int     `json:"width,omitempty"`
+	Height  int     `json:"height,omitempty"`
+	Format  string  `json:"format,omitempty"`
+	Stamp   float64 `json:"stamp,omitempty"` // capture time, Unix seconds
+	FPS     float64 `json:"fps,omitempty"`   // the camera's rate while someone watches
+	AgeS    float64 `json:"age_s,omitempty"` // how old the newest frame is
+}
+
+// HTTPState is the "http" member of /state.
+type HTTPState struct {
+	Address    string        `json:"address"`
+	Viewers    int           `json:"viewers"`
+	MaxViewers int           `json:"max_viewers"`
+	Snapshots  uint64        `json:"snapshots"`
+	Encodes    uint64        `json:"jpeg_encodes"` // by anyone in the process since start
+	Topics     []TopicState  `json:"topics"`
+	Clients    []ViewerState `json:"clients"`
+}
+
+func (s *Server) httpState() HTTPState {
+	clients := s.viewerStates()
+	st := HTTPState{Viewers: len(clients), MaxViewers: maxViewers, Clients: clients, Encodes: capture.Counts().Encodes}
+	if a := s.Addr(); a != nil {
+		st.Address = a.String()
+	}
+	s.mu.Lock()
+	st.Snapshots = s.snapshots
+	s.mu.Unlock()
+	now := time.Now()
+	for _, t := range s.topics {
+		ts := TopicState{Topic: t.name}
+		for _, c := range clients {
+			if c.Topic == t.name {
+				ts.Viewers++
+			}
+		}
+		if f := t.frames.Load(); f != nil {
+			ts.Seq, ts.Width, ts.Height, ts.Format = f.Seq, f.Width, f.Height, string(f.Format)
+			ts.Stamp = float64(f.Stamp.UnixNano()) / 1e9
+			ts.AgeS = now.Sub(f.Stamp).Seconds()
+			ts.FPS = t.rate.rate(now)
+		}
+		st.Topics = append(st.Topics, ts)
+	}
+	return st
+}
+
+// handleState merges the node's state (when it is a JSON object) with "http".
+func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
+	out := map[string]any{}
+	if s.cfg.State != nil {
+		if node := s.cfg.State(); node != nil {
+			out = mergeable(node, s.cfg.Log)
+		}
+	}
+	out["http"] = s.httpState()
+	body, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		fail(w, http.StatusInternalServerError, "encoding state: "+err.Error())
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", noCache)
+	setWriteDeadline(w, pageWriteTimeout)
+	w.Write(append(body, '\n'))
+}
+
+// mergeable turns the node's state into a map to merge into: its fields when
+// it is a JSON object (numbers kept exact), else {"node": state}.
+func mergeable(node any, log func(stream.LogLevel, string)) map[string]any {
+	raw, err := json.Marshal(node)
+	if err != nil {
+		log(stream.LevelWarn, "http: /state: node state: "+err.Error())
+		return map[string]any{"node_error": err.Error()}
+	}
+	out := map[string]any{}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&out); err != nil || out == nil {
+		return map[string]any{"node": node}
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+package httpview
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"sync"
+	"time"
+
+	"webcam/stream"
+)
+
+// viewer is one open /stream and its counters for /state.
+type viewer struct {
+	id     uint64
+	remote string
+	req    viewRequest
+	since  time.Time
+
+	mu        sync.Mutex
+	frames    uint64 // parts written
+	last      uint64 // Seq of the newest frame written (or skipped for an error)
+	drops     uint64 // frames skipped: newer ones arrived while this viewer was writing
+	failures  uint64 // frames that could not be encoded
+	bytes     uint64
+	rate      stream.RateMeter
+	lastError string
+}
+
+var errTooManyViewers = errors.New("too many viewers")
+
+// addViewer registers a stream; the caller must removeViewer when it ends.
+func (s *Server) addViewer(r *http.Request, req viewRequest) (*viewer, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, http.ErrServerClosed
+	}
+	if len(s.viewers) >= maxViewers {
+		return nil, errTooManyViewers
+	}
+	s.nextID++
+	v := &viewer{id: s.nextID, remote: r.RemoteAddr, req: req, since: time.Now()}
+	s.viewers[v.id] = v
+	s.running.Add(1)
+	return v, nil
+}
+
+func (s *Server) removeViewer(v *viewer, why error) {
+	s.mu.Lock()
+	delete(s.viewers, v.id)
+	s.mu.Unlock()
+	s.running.Done()
+	v.mu.Lock()
+	msg := fmt.Sprintf("http: viewer %d (%s) left %s after %s: %d frames, %d dropped",
+		v.id, v.remote, v.req.topic.name, time.Since(v.since).Round(100*time.Millisecond), v.frames, v.dropsNow())
+	if v.failures > 0 {
+		msg += fmt.Sprintf(", %d not encoded (%s)", v.failures, v.lastError)
+	}
+	v.mu.Unlock()
+	if why != nil {
+		msg += ": " + why.Error()
+	}
+	s.cfg.Log(stream.LevelInfo, msg)
+}
+
+// sent records one written part; skipped frames (Seq gaps) count as drops.
+func (v *viewer) sent(seq uint64, n int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.skipTo(seq)
+	v.frames++
+	v.bytes += uint64(n)
+	v.rate.Add(time.Now())
+}
+
+func (v *viewer) skipTo(seq uint64) {
+	if v.last != 0 && seq > v.last+1 {
+		v.drops += seq - v.last - 1
+	}
+	v.last = seq
+}
+
+// dropsNow adds the frames this viewer has certainly missed while still busy
+// with its current one: all but the newest, which it may yet take. Without
+// this a viewer blocked in a write would show no drops at all.
+func (v *viewer) dropsNow() uint64 {
+	newest := v.req.topic.frames.Load()
+	if v.last == 0 || newest == nil || newest.Seq <= v.last+1 {
+		return v.drops
+	}
+	return v.drops + newest.Seq - v.last - 1
+}
+
+// failed records a frame that could not be encoded; true the first time, so
+// the caller logs a failing camera once per viewer rather than per frame.
+func (v *viewer) failed(seq uint64, err error) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.skipTo(seq)
+	v.failures++
+	v.lastError = err.Error()
+	return v.failures == 1
+}
+
+// ViewerState is one viewer in /state.
+type ViewerState struct {
+	ID        uint64  `json:"id"`
+	Remote    string  `json:"remote"`
+	Topic     string  `json:"topic"`
+	Type      string  `json:"type"`
+	Quality   int     `json:"quality,omitempty"`
+	Width     int     `json:"width,omitempty"`
+	Height    int     `json:"height,omitempty"`
+	Seconds   float64 `json:"seconds"`
+	Frames    uint64  `json:"frames"`
+	Drops     uint64  `json:"drops"`
+	Failures  uint64  `json:"failures,omitempty"`
+	Bytes     uint64  `json:"bytes"`
+	FPS       float64 `json:"fps"`
+	LastError string  `json:"last_error,omitempty"`
+}
+
+func (v *viewer) state(now time.Time) ViewerState {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	st := ViewerState{
+		ID: v.id, Remote: v.remote, Topic: v.req.topic.name, Type: string(v.req.typ),
+		Seconds: now.Sub(v.since).Seconds(), Frames: v.frames, Drops: v.dropsNow(),
+		Failures: v.failures, Bytes: v.bytes, FPS: v.rate.Rate(now), LastError: v.lastError,
+	}
+	if v.req.typ == typeMJPEG {
+		st.Quality, st.Width, st.Height = v.req.quality, v.req.width, v.req.height
+	}
+	return st
+}
+
+// viewerStates lists the open streams, oldest first.
+func (s *Server) viewerStates() []ViewerState {
+	s.mu.Lock()
+	vs := make([]*viewer, 0, len(s.viewers))
+	for _, v := range s.viewers {
+		vs = append(vs, v)
+	}
+	s.mu.Unlock()
+	sort.Slice(vs, func(i, j int) bool { return vs[i].id < vs[j].id })
+	now := time.Now()
+	out := make([]ViewerState, len(vs))
+	for i, v := range vs {
+		out[i] = v.state(now)
+	}
+	return out
+}
