@@ -1,0 +1,50 @@
+package capture
+
+import (
+	"fmt"
+
+	"gocv.io/x/gocv"
+)
+
+// maxBadFrames is how many corrupt frames in a row a live source drops before
+// Read reports it as failing.
+const maxBadFrames = 30
+
+// matFrame turns what OpenCV read into a Frame. OpenCV hands over compressed
+// data (MJPEG from V4L2 with CONVERT_RGB off, image/jpeg from an appsink, raw
+// FFmpeg packets) as one row of bytes; packed pixels come as rows×cols with 1,
+// 2 or 3 channels. packed names the format of 2- and 3-channel data (YUYV or
+// UYVY; RGB8 or BGR8), which the Mat alone does not tell.
+func matFrame(r cvRead, packed PixelFormat) (*Frame, error) {
+	f := &Frame{Data: r.data, GrabBegin: r.begin, GrabEnd: r.end}
+	switch r.typ {
+	case gocv.MatTypeCV8UC1:
+		if r.rows == 1 && len(r.data) >= 2 && r.data[0] == 0xFF && r.data[1] == 0xD8 {
+			w, h, err := JPEGSize(r.data)
+			if err != nil {
+				return nil, err
+			}
+			f.Format, f.Width, f.Height = JPEG, w, h
+			return f, nil
+		}
+		f.Format = Mono8
+	case gocv.MatTypeCV8UC2:
+		if packed != YUYV && packed != UYVY {
+			return nil, fmt.Errorf("2-channel frame with no YUV layout known (%dx%d)", r.cols, r.rows)
+		}
+		f.Format = packed
+	case gocv.MatTypeCV8UC3:
+		f.Format = BGR8
+		if packed == RGB8 {
+			f.Format = RGB8
+		}
+	default:
+		return nil, fmt.Errorf("unsupported OpenCV frame type %v (%dx%d)", r.typ, r.cols, r.rows)
+	}
+	f.Width, f.Height = r.cols, r.rows
+	f.Step = f.Width * f.Format.BytesPerPixel()
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}

@@ -1,0 +1,143 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"gocv.io/x/gocv"
+)
+
+// cvHandle owns one OpenCV VideoCapture for a source. OpenCV's reads can block
+// in C for seconds (a V4L2 select, a stalled network stream, an appsink with
+// nothing to give), and a VideoCapture must not be released while a read is
+// running. So each read runs on its own goroutine: Close and a stall return at
+// once, and the capture is released by whichever of Close and the read
+// finishes last.
+type cvHandle struct {
+	mu     sync.Mutex
+	vc     *gocv.VideoCapture
+	mat    gocv.Mat
+	busy   bool          // a read is running on vc
+	closed bool          // no more use; release when not busy
+	done   chan struct{} // closed by close
+}
+
+func newCVHandle(vc *gocv.VideoCapture) *cvHandle {
+	return &cvHandle{vc: vc, mat: gocv.NewMat(), done: make(chan struct{})}
+}
+
+// cvRead is one frame as OpenCV returned it, copied out of the Mat.
+type cvRead struct {
+	data       []byte
+	rows, cols int
+	typ        gocv.MatType
+	posMsec    float64   // CAP_PROP_POS_MSEC right after the read
+	begin, end time.Time // around the C call
+}
+
+// errStalled is wrapped by read when no frame came within the stall limit.
+var errStalled = errors.New("no frame")
+
+// read grabs the next frame. ok is false when OpenCV returned no frame (end of
+// stream, device gone). After a stall the handle is closed: the abandoned C
+// call releases the capture when it returns.
+func (h *cvHandle) read(stall time.Duration) (r cvRead, ok bool, err error) {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return r, false, ErrClosed
+	}
+	h.busy = true
+	h.mu.Unlock()
+
+	type result struct {
+		r  cvRead
+		ok bool
+	}
+	out := make(chan result, 1)
+	go func() {
+		var res result
+		res.r.begin = time.Now()
+		res.ok = h.vc.Read(&h.mat)
+		res.r.end = time.Now()
+		if res.ok && !h.mat.Empty() {
+			res.r.rows, res.r.cols, res.r.typ = h.mat.Rows(), h.mat.Cols(), h.mat.Type()
+			res.r.data = h.mat.ToBytes() // a copy: the frame owns its bytes
+			res.r.posMsec = h.vc.Get(gocv.VideoCapturePosMsec)
+		} else {
+			res.ok = false
+		}
+		h.mu.Lock()
+		h.busy = false
+		release := h.closed
+		h.mu.Unlock()
+		if release {
+			h.release()
+		}
+		out <- res
+	}()
+
+	var timeout <-chan time.Time
+	if stall > 0 {
+		t := time.NewTimer(stall)
+		defer t.Stop()
+		timeout = t.C
+	}
+	select {
+	case res := <-out:
+		return res.r, res.ok, nil
+	case <-h.done:
+		return r, false, ErrClosed
+	case <-timeout:
+		h.close()
+		return r, false, fmt.Errorf("%w for %s", errStalled, stall)
+	}
+}
+
+// with runs fn on the capture between reads (properties, controls).
+func (h *cvHandle) with(fn func(vc *gocv.VideoCapture) error) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.closed:
+		return ErrClosed
+	case h.busy:
+		return errors.New("capture is busy reading a frame")
+	}
+	return fn(h.vc)
+}
+
+// close marks the handle closed and releases the capture unless a read is
+// still running (that read releases it when it returns).
+func (h *cvHandle) close() {
+	h.mu.Lock()
+	if h.closed {
+		h.mu.Unlock()
+		return
+	}
+	h.closed = true
+	close(h.done)
+	busy := h.busy
+	h.mu.Unlock()
+	if !busy {
+		h.release()
+	}
+}
+
+func (h *cvHandle) release() {
+	h.vc.Close()
+	h.mat.Close()
+}
+
+// stallLimit is how long a live source may go without a frame before Read
+// gives up and the runner reopens it: generous, and never under five frame
+// periods for slow sources.
+func stallLimit(fps float64) time.Duration {
+	d := 10 * time.Second
+	if fps > 0 {
+		d = max(d, time.Duration(5*float64(time.Second)/fps))
+	}
+	return d
+}
