@@ -10,6 +10,7 @@ import (
 
 	"github.com/tiiuae/rclgo/pkg/rclgo"
 
+	"webcam/calib"
 	"webcam/capture"
 	"webcam/rosparam"
 	"webcam/stream"
@@ -33,6 +34,9 @@ type Node struct {
 
 	throttleMu sync.Mutex
 	throttled  map[string]time.Time
+
+	paramSrv paramServer    // parameter services, events, live apply (paramservice.go)
+	calib    *calib.Manager // camera_info_url and set_camera_info (calibration.go)
 }
 
 // pubConfig is what the publish loop reads per frame; replaced whole on a
@@ -68,7 +72,7 @@ func New(args []string) (_ *Node, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("--ros-args: %w", err)
 	}
-	n := &Node{params: mustTable(), throttled: map[string]time.Time{}}
+	n := &Node{throttled: map[string]time.Time{}}
 	if n.rctx, err = rclgo.NewContextWithOpts(rclArgs, rclgo.NewDefaultContextOptions()); err != nil {
 		return nil, fmt.Errorf("starting ROS 2 (rcl_init): %w", err)
 	}
@@ -81,11 +85,7 @@ func New(args []string) (_ *Node, err error) {
 		return nil, fmt.Errorf("creating node: %w", err)
 	}
 	n.log = n.rn.Logger()
-	warnings, err := n.params.Load(parsed.Overrides(n.rn.FullyQualifiedName()))
-	for _, w := range warnings {
-		n.log.Warn(w)
-	}
-	if err != nil {
+	if err := n.loadParameters(rosArgs, parsed); err != nil {
 		return nil, err
 	}
 	if _, err := parseSource(sourceURI(n.params)); err != nil {
@@ -99,21 +99,23 @@ func New(args []string) (_ *Node, err error) {
 		URI:     sourceURI(n.params),
 		Request: captureRequest(n.params),
 		Log:     n.runnerLog,
+		OnOpen:  n.applyControlsOnOpen,
 	}, &n.latest)
+	if err := n.startParameterInterface(); err != nil {
+		return nil, err
+	}
 	return n, nil
 }
 
 func (n *Node) createPublishers() error {
-	opts := rclgo.NewDefaultPublisherOptions()
-	opts.Qos.Depth = 2 // newest frames only: a deep queue is stale video
-	var err error
-	if n.pubs.image, err = n.rn.NewPublisher(TopicImage, imageTypeSupport(), opts); err != nil {
+	var err error // QoS: reliable, volatile, keep last 2 unless qos_overrides say otherwise (qos.go)
+	if n.pubs.image, err = n.rn.NewPublisher(TopicImage, imageTypeSupport(), n.publisherOptions(TopicImage)); err != nil {
 		return fmt.Errorf("publisher %s: %w", TopicImage, err)
 	}
-	if n.pubs.compressed, err = n.rn.NewPublisher(TopicCompressed, compressedTypeSupport(), opts); err != nil {
+	if n.pubs.compressed, err = n.rn.NewPublisher(TopicCompressed, compressedTypeSupport(), n.publisherOptions(TopicCompressed)); err != nil {
 		return fmt.Errorf("publisher %s: %w", TopicCompressed, err)
 	}
-	if n.pubs.info, err = n.rn.NewPublisher(TopicInfo, cameraInfoTypeSupport(), opts); err != nil {
+	if n.pubs.info, err = n.rn.NewPublisher(TopicInfo, cameraInfoTypeSupport(), n.publisherOptions(TopicInfo)); err != nil {
 		return fmt.Errorf("publisher %s: %w", TopicInfo, err)
 	}
 	return nil
@@ -128,6 +130,8 @@ func (n *Node) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); n.publishLoop(ctx) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); n.spin(ctx) }() // parameter and calibration services
 	err := n.runner.Run(ctx)
 	cancel()
 	wg.Wait()

@@ -1,0 +1,139 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"webcam/capture"
+	"webcam/rosparam"
+	"webcam/stream"
+)
+
+// cameraControls is what a source with camera controls offers (the V4L2
+// source). Names are the control parameters' names; booleans are 0 or 1.
+// SetControl returns the value in effect afterwards and an error when the
+// device refused or changed the value.
+type cameraControls interface {
+	SetControl(name string, value float64) (granted float64, err error)
+	Controls() []string
+}
+
+// controlTimeout bounds the wait for the capture goroutine to reach a frame
+// boundary; a source slower than this gets the control anyway, later.
+const controlTimeout = 3 * time.Second
+
+// controlValue is the device value of a control parameter; false for -1,
+// which leaves the device's own setting alone.
+func controlValue(v rosparam.Value) (float64, bool) {
+	switch v.Type {
+	case rosparam.TypeBool:
+		if v.Bool {
+			return 1, true
+		}
+		return 0, true
+	case rosparam.TypeInteger:
+		return float64(v.Int), v.Int != -1
+	}
+	return 0, false
+}
+
+// inControlOrder sorts control changes as controlSpecs lists them: each
+// automatic mode before the manual value it governs.
+func inControlOrder(changes []rosparam.Change) []rosparam.Change {
+	out := make([]rosparam.Change, 0, len(changes))
+	for _, s := range controlSpecs {
+		for _, c := range changes {
+			if c.Name == s.Name {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// setControls applies changed camera controls to the open source between
+// two frames. A source without controls, or a device that refuses a value,
+// refuses the change with the reason. While no source is open the change
+// is kept and applied when it opens (applyControlsOnOpen).
+func (n *Node) setControls(changes []rosparam.Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
+	if st := n.runner.Status(); st.State != stream.StateOK {
+		n.log.Infof("%s will be applied when the source opens (it is %s)", changeNames(changes), st.State)
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
+	defer cancel()
+	err := n.runner.Do(ctx, func(src capture.Source) error {
+		ctl, ok := src.(cameraControls)
+		if !ok {
+			return fmt.Errorf("%s cannot be set: the source %s has no camera controls (V4L2 cameras have them)", changeNames(changes), src.Info().URI)
+		}
+		for _, c := range inControlOrder(changes) {
+			v, apply := controlValue(c.New)
+			if !apply {
+				continue
+			}
+			if granted, err := ctl.SetControl(c.Name, v); err != nil {
+				return fmt.Errorf("parameter '%s': the camera did not take %s: %v (it now has %g; its controls: %s)",
+					c.Name, c.New, err, granted, strings.Join(ctl.Controls(), ", "))
+			}
+		}
+		return nil
+	})
+	if errors.Is(err, context.DeadlineExceeded) {
+		n.log.Warnf("%s: the source did not reach a frame boundary within %s; the value is set when it does", changeNames(changes), controlTimeout)
+		return nil
+	}
+	return err
+}
+
+// applyControlsOnOpen sets, on a newly opened source, the controls the
+// user set (in a params file, with -p or at run time); controls never set
+// keep the device's values. Runs in the capture goroutine (stream.Config
+// OnOpen); an error is logged as a warning.
+func (n *Node) applyControlsOnOpen(src capture.Source) error {
+	var names []string
+	for _, s := range controlSpecs {
+		if n.paramSrv.controlWasSet(s.Name) {
+			names = append(names, s.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	ctl, ok := src.(cameraControls)
+	if !ok {
+		return fmt.Errorf("the source %s has no camera controls; ignoring %s", src.Info().URI, strings.Join(names, ", "))
+	}
+	var errs []error
+	for _, name := range names {
+		v, _ := n.params.Get(name)
+		if dev, apply := controlValue(v); apply {
+			if _, err := ctl.SetControl(name, dev); err != nil {
+				errs = append(errs, fmt.Errorf("camera control %s=%s: %w", name, v, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// markControlSet records that the user set a control.
+func (p *paramServer) markControlSet(name string) {
+	p.controlsMu.Lock()
+	defer p.controlsMu.Unlock()
+	if p.controlsSet == nil {
+		p.controlsSet = map[string]bool{}
+	}
+	p.controlsSet[name] = true
+}
+
+func (p *paramServer) controlWasSet(name string) bool {
+	p.controlsMu.Lock()
+	defer p.controlsMu.Unlock()
+	return p.controlsSet[name]
+}

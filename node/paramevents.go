@@ -1,0 +1,64 @@
+package node
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/tiiuae/rclgo/pkg/rclgo"
+
+	rcl_interfaces_msg "webcam/msgs/rcl_interfaces/msg"
+	"webcam/rosparam"
+)
+
+// TopicParameterEvents is where every ROS 2 node announces its parameters.
+const TopicParameterEvents = "/parameter_events"
+
+// parameterEventsQoS is rclcpp's ParameterEventsQoS
+// (rmw_qos_profile_parameter_events): reliable, volatile, keep last 1000.
+func parameterEventsQoS() rclgo.QosProfile {
+	q := rclgo.NewDefaultQosProfile()
+	q.History, q.Depth = rclgo.HistoryKeepLast, 1000
+	q.Reliability, q.Durability = rclgo.ReliabilityReliable, rclgo.DurabilityVolatile
+	return q
+}
+
+// startParameterEvents creates the /parameter_events publisher, announces
+// every declared parameter as rclcpp's declare_parameter does (one event per
+// parameter, in new_parameters), and publishes each accepted change from now
+// on in changed_parameters.
+func (n *Node) startParameterEvents() error {
+	pub, err := n.rn.NewPublisher(TopicParameterEvents, rcl_interfaces_msg.ParameterEventTypeSupport,
+		&rclgo.PublisherOptions{Qos: parameterEventsQoS()})
+	if err != nil {
+		return fmt.Errorf("publisher %s: %w", TopicParameterEvents, err)
+	}
+	n.paramSrv.events = pub
+	for _, name := range n.params.Names() {
+		v, _ := n.params.Get(name)
+		n.publishParameterEvent(&rcl_interfaces_msg.ParameterEvent{
+			NewParameters: []rcl_interfaces_msg.Parameter{{Name: name, Value: toMsgValue(v)}},
+		})
+	}
+	n.params.OnChanged(func(changes []rosparam.Change) {
+		n.publishParameterEvent(changedEvent(changes))
+	})
+	return nil
+}
+
+// changedEvent lists a committed batch of changes, as one event.
+func changedEvent(changes []rosparam.Change) *rcl_interfaces_msg.ParameterEvent {
+	ev := &rcl_interfaces_msg.ParameterEvent{ChangedParameters: make([]rcl_interfaces_msg.Parameter, len(changes))}
+	for i, c := range changes {
+		ev.ChangedParameters[i] = rcl_interfaces_msg.Parameter{Name: c.Name, Value: toMsgValue(c.New)}
+	}
+	return ev
+}
+
+// publishParameterEvent stamps ev with the node's name and the time.
+func (n *Node) publishParameterEvent(ev *rcl_interfaces_msg.ParameterEvent) {
+	ev.Node = n.rn.FullyQualifiedName()
+	ev.Stamp = rosTime(time.Now())
+	if err := n.paramSrv.events.Publish(ev); err != nil {
+		n.log.Warnf("publishing %s: %v", TopicParameterEvents, err)
+	}
+}
