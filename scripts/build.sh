@@ -7,6 +7,8 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$root/build/webcam_node}
 cd "$root"
+# This checkout, not one a shell sourced rosenv.sh from (a colcon workspace's copy).
+export WEBCAM_ROOT=$root
 # shellcheck source=rosenv.sh
 source scripts/rosenv.sh
 

@@ -7,6 +7,7 @@
 # Exports: WEBCAM_ROOT, WEBCAM_ROS_FROM (sourced|venv), WEBCAM_ROS_PREFIXES
 # (colon list), VENV, CGO_CFLAGS, CGO_LDFLAGS, GOFLAGS, RMW_IMPLEMENTATION,
 # LD_LIBRARY_PATH (wheel library folders), and AMENT_PREFIX_PATH in venv mode.
+# Writes only ${XDG_CACHE_HOME:-~/.cache}/webcam (overlay headers, rmw link).
 #
 # Keep the flags stable: any change to CGO_* rebuilds every cgo package.
 
@@ -23,7 +24,10 @@ if [ -n "${AMENT_PREFIX_PATH:-}" ]; then
   _webcam_found=
   IFS=: read -r -a _webcam_ps <<<"$AMENT_PREFIX_PATH"
   for _p in "${_webcam_ps[@]}"; do
-    [ -d "$_p" ] || continue
+    # A prefix without include/ has nothing for cgo nor the bindings (e.g. a
+    # sourced workspace's own install/webcam): leaving it out keeps the flags,
+    # and so the Go build cache, the same whichever workspace is sourced.
+    [ -d "$_p/include" ] || continue
     case ":$_webcam_list:" in *":$_p:"*) continue ;; esac
     _webcam_list=${_webcam_list:+$_webcam_list:}$_p
     webcam_has_rcl "$_p" && _webcam_found=1
@@ -36,11 +40,24 @@ if [ -n "${AMENT_PREFIX_PATH:-}" ]; then
 fi
 export WEBCAM_ROS_FROM WEBCAM_ROS_PREFIXES
 
-# Project-owned link folder: wheels ship no librmw_implementation.so, which
-# rclgo links; point it at Fast DDS's rmw (the only rmw the wheels carry).
-_webcam_linkdir=$WEBCAM_ROOT/build/cgo-lib
-_cflags="-O2 -I$WEBCAM_ROOT/cgo/include"
-_ldflags="-L$_webcam_linkdir"
+# The cgo flags key every cgo package in the Go build cache, so they name no
+# checkout: folders under the user's cache named by their content. A colcon
+# workspace's copy of the sources then reuses `make build`'s cache, and an edit
+# of the overlay headers rebuilds what includes them (cgo hashes no headers
+# outside a package).
+if [ -n "${XDG_CACHE_HOME:-}" ]; then _webcam_cache=$XDG_CACHE_HOME/webcam
+elif [ -n "${HOME:-}" ]; then _webcam_cache=$HOME/.cache/webcam
+else _webcam_cache=$WEBCAM_ROOT/build/cgo-cache; fi
+_h=$(cd "$WEBCAM_ROOT/cgo/include" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+_webcam_inc=$_webcam_cache/include-$_h
+if [ ! -d "$_webcam_inc" ]; then
+  mkdir -p "$_webcam_cache"
+  _d=$(mktemp -d "$_webcam_cache/.include.XXXXXX")
+  cp -R "$WEBCAM_ROOT/cgo/include/." "$_d/"
+  mv -T "$_d" "$_webcam_inc" 2>/dev/null || rm -rf "$_d" # another shell won the race
+fi
+_cflags="-O2 -I$_webcam_inc"
+_ldflags=
 _ldpath=
 IFS=: read -r -a _webcam_ps <<<"$WEBCAM_ROS_PREFIXES"
 for _p in "${_webcam_ps[@]}"; do
@@ -63,14 +80,20 @@ for _p in "${_webcam_ps[@]}"; do
     _ldflags="$_ldflags -L$_pylib -Wl,-rpath,$_pylib -Wl,--push-state,--no-as-needed -lpython$_pyver -Wl,--pop-state"
     _ldpath=${_ldpath:+$_ldpath:}$_p/lib
   fi
+  # Wheels ship no librmw_implementation.so, which rclgo links: a link to Fast
+  # DDS's rmw (the only rmw the wheels carry), in a folder named by the prefix.
   if [ ! -e "$_p/lib/librmw_implementation.so" ] && [ -e "$_p/lib/librmw_fastrtps_cpp.so" ]; then
-    mkdir -p "$_webcam_linkdir"
-    ln -sfn "$_p/lib/librmw_fastrtps_cpp.so" "$_webcam_linkdir/librmw_implementation.so"
+    _d=$_webcam_cache/rmw-$(printf %s "$_p" | sha256sum | cut -c1-16)
+    if [ "$(readlink "$_d/librmw_implementation.so" 2>/dev/null)" != "$_p/lib/librmw_fastrtps_cpp.so" ]; then
+      mkdir -p "$_d"
+      ln -sfn "$_p/lib/librmw_fastrtps_cpp.so" "$_d/librmw_implementation.so"
+    fi
+    _ldflags="$_ldflags -L$_d"
     export RMW_IMPLEMENTATION=${RMW_IMPLEMENTATION:-rmw_fastrtps_cpp}
   fi
 done
 # A binary that runs with no environment at all: rpaths, not runpaths.
-_ldflags="$_ldflags -Wl,--disable-new-dtags"
+_ldflags="${_ldflags# } -Wl,--disable-new-dtags"
 export CGO_CFLAGS="$_cflags"
 export CGO_CXXFLAGS="${CGO_CXXFLAGS:--O2}"
 export CGO_LDFLAGS="$_ldflags"
@@ -85,4 +108,4 @@ fi
 if [ "$WEBCAM_ROS_FROM" = venv ]; then
   export AMENT_PREFIX_PATH="$VENV"
 fi
-unset _webcam_linkdir _cflags _ldflags _ldpath _webcam_ps _p _d _pylib _pyver
+unset _webcam_cache _webcam_inc _h _cflags _ldflags _ldpath _webcam_ps _p _d _pylib _pyver
