@@ -11,7 +11,7 @@ apt_packages=(
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-libav gstreamer1.0-tools
   ffmpeg                                       # ffprobe reads our MJPEG stream in tests
   chromium                                     # headless page test of /stream_viewer
-  python3-venv
+  python3-venv cmake                            # cmake: colcon builds of the ROS package
 )
 missing=()
 for p in "${apt_packages[@]}"; do
