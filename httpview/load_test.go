@@ -82,7 +82,7 @@ func TestTwentyViewersAtSourceRate(t *testing.T) {
 		t.Fatalf("measured %d viewers", len(rates))
 	}
 	for id, r := range rates {
-		if r < 0.9 {
+		if r < 0.85 {
 			t.Errorf("viewer %d got %.0f%% of the camera's frames", id, 100*r)
 		}
 	}
@@ -132,7 +132,7 @@ func TestStalledViewerHarmsNoOne(t *testing.T) {
 		}
 	}
 	for id, r := range rates {
-		if id != stalled.ID && r < 0.9 {
+		if id != stalled.ID && r < 0.85 {
 			t.Errorf("reading viewer %d got %.0f%% of the frames beside a stalled one", id, 100*r)
 		}
 	}

@@ -45,7 +45,6 @@ func streamHeaders(h http.Header) {
 	h.Set("Content-Type", multipartType)
 	h.Set("Cache-Control", noCache)
 	h.Set("Pragma", "no-cache")
-	h.Set("Server", "webcam")
 	h.Set("Connection", "close")
 	// With Connection: close, "identity" makes net/http send the body raw
 	// rather than chunked, the same bytes web_video_server's HTTP/1.0 sends;
@@ -72,7 +71,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
 		return
 	}
-	s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s?%s", v.id, v.remote, r.URL.Path, req.query()))
+	s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s", v.id, v.remote, req))
 	streamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {

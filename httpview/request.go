@@ -154,6 +154,24 @@ func (s *Server) options(v viewRequest, f *capture.Frame) capture.EncodeOptions 
 	return capture.EncodeOptions{Quality: q}
 }
 
+// String describes the request for the log.
+func (v viewRequest) String() string {
+	if v.typ == typeCompressed {
+		return v.topic.name + " as ros_compressed"
+	}
+	side := func(n int) string {
+		if n == 0 {
+			return "auto"
+		}
+		return strconv.Itoa(n)
+	}
+	size := "source size"
+	if v.width > 0 || v.height > 0 {
+		size = side(v.width) + "x" + side(v.height)
+	}
+	return fmt.Sprintf("%s as mjpeg, quality %d, %s", v.topic.name, v.quality, size)
+}
+
 // query rebuilds the request's canonical query string from parsed values only,
 // so nothing the client sent is reflected into a page as it was.
 func (v viewRequest) query() string {

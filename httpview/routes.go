@@ -29,13 +29,15 @@ func (s *Server) routes() http.Handler {
 	return s.withCORS(s.withAuth(mux))
 }
 
-// withCORS adds Access-Control-Allow-Origin when an origin is configured and
+// withCORS sets the headers every response carries, adds
+// Access-Control-Allow-Origin when an origin is configured and
 // answers preflight requests (browsers send one before a fetch with an
 // Authorization header), which must not need credentials themselves.
 func (s *Server) withCORS(next http.Handler) http.Handler {
 	origin := s.cfg.CORSOrigin
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		h.Set("Server", "webcam")
 		h.Set("X-Content-Type-Options", "nosniff")
 		if origin != "" {
 			h.Set("Access-Control-Allow-Origin", origin)

@@ -45,7 +45,6 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(jpeg)))
 	h.Set("Cache-Control", noCache)
 	h.Set("Pragma", "no-cache")
-	h.Set("Server", "webcam")
 	h.Set("X-Timestamp", string(appendStamp(nil, f.Stamp)))
 	setWriteDeadline(w, pageWriteTimeout)
 	w.WriteHeader(http.StatusOK)
