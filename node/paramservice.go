@@ -160,11 +160,33 @@ func (n *Node) setParameters(params []rcl_interfaces_msg.Parameter) error {
 				return fmt.Errorf("parameter '%s' cannot be unset: it is statically typed (%s)", p.Name, s.Default.Type)
 			}
 		}
+		if s, ok := n.params.Spec(p.Name); ok && !typeAccepted(s, v) {
+			return typeError(s, v)
+		}
 		vals[p.Name] = v
 	}
 	n.paramSrv.setMu.Lock()
 	defer n.paramSrv.setMu.Unlock()
 	return n.params.SetAtomically(vals)
+}
+
+// typeAccepted mirrors the table's coercion: the declared type, or an
+// integer (array) for a double (array), as ros2 param set users expect.
+func typeAccepted(s rosparam.Spec, v rosparam.Value) bool {
+	want := s.Default.Type
+	return v.Type == want ||
+		want == rosparam.TypeDouble && v.Type == rosparam.TypeInteger ||
+		want == rosparam.TypeDoubleArray && v.Type == rosparam.TypeIntegerArray
+}
+
+// typeError names the parameter's type and, where it has them, its allowed
+// values, so one answer tells the user what to send instead.
+func typeError(s rosparam.Spec, v rosparam.Value) error {
+	allowed := ""
+	if c := s.Constraints(); c != "" {
+		allowed = " (allowed: " + c + ")"
+	}
+	return fmt.Errorf("parameter '%s' is of type %s%s; %s %s is not allowed", s.Name, s.Default.Type, allowed, v.Type, v)
 }
 
 func setResult(err error) rcl_interfaces_msg.SetParametersResult {

@@ -71,7 +71,8 @@ def test_set_single_publishes_event_and_takes_effect(start_node, client, env):
 
 
 @pytest.mark.parametrize("name,value,needles", [
-    ("jpeg_quality", "high", ["jpeg_quality", "integer"]),        # wrong type
+    ("jpeg_quality", "high", ["jpeg_quality", "integer", "1..100"]),  # wrong type
+    ("publish_image_raw", 1, ["publish_image_raw", "bool"]),
     ("jpeg_quality", 101, ["jpeg_quality", "1..100"]),             # out of range
     ("framerate", 0.0, ["framerate", "0.1..1000"]),
     ("output_encoding", "rgba8", ["output_encoding", "rgb8", "bgr8", "mono8"]),  # not one of the values
