@@ -32,6 +32,8 @@ type Node struct {
 	pubConfig atomic.Pointer[pubConfig]
 	stats     publishStats
 
+	http *httpViewer // the built-in web viewer (http.go)
+
 	throttleMu sync.Mutex
 	throttled  map[string]time.Time
 
@@ -127,11 +129,16 @@ func (n *Node) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n.log.Infof("node %s: source %s, publishing %s, %s, %s", n.rn.FullyQualifiedName(), sourceURI(n.params), TopicImage, TopicCompressed, TopicInfo)
+	if err := n.startHTTP(ctx); err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); n.publishLoop(ctx) }()
 	wg.Add(1)
 	go func() { defer wg.Done(); n.spin(ctx) }() // parameter and calibration services
+	wg.Add(1)
+	go func() { defer wg.Done(); n.diagnosticsLoop(ctx) }()
 	err := n.runner.Run(ctx)
 	cancel()
 	wg.Wait()

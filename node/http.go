@@ -1,0 +1,189 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"webcam/capture"
+	"webcam/httpview"
+	"webcam/rosparam"
+)
+
+// PasswordEnv is read for the HTTP password when http_password_file is empty.
+const PasswordEnv = "WEBCAM_HTTP_PASSWORD"
+
+// httpViewer owns the built-in HTTP server and restarts it when an http_*
+// parameter changes, keeping the old one if the new one cannot start.
+type httpViewer struct {
+	n   *Node
+	ctx context.Context
+
+	mu  sync.Mutex
+	srv *httpview.Server
+	cfg httpview.Config
+}
+
+// httpConfig builds the server's configuration from parameter values.
+func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
+	cfg := httpview.Config{
+		Address:           str(t, pHTTPAddress),
+		Port:              integer(t, pHTTPPort),
+		User:              str(t, pHTTPUser),
+		CORSOrigin:        str(t, pHTTPCORS),
+		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
+		State:             func() any { return n.State() },
+		Log:               n.runnerLog,
+	}
+	if cfg.User == "" {
+		return cfg, nil
+	}
+	if file := str(t, pHTTPPassFile); file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return cfg, fmt.Errorf("%s %q: %v", pHTTPPassFile, file, err)
+		}
+		cfg.Password = strings.TrimRight(string(b), "\r\n")
+	} else {
+		cfg.Password = os.Getenv(PasswordEnv)
+	}
+	return cfg, nil
+}
+
+// startHTTP starts the viewer for the node's image topic and installs the
+// live-change hook. http_port 0 leaves it off until a change turns it on.
+func (n *Node) startHTTP(ctx context.Context) error {
+	v := &httpViewer{n: n, ctx: ctx}
+	cfg, err := n.httpConfig(n.params)
+	if err != nil {
+		return err
+	}
+	if err := v.start(cfg); err != nil {
+		return err
+	}
+	n.SetHTTPApply(v.apply)
+	context.AfterFunc(ctx, v.close)
+	n.http = v
+	return nil
+}
+
+func (v *httpViewer) topics() []httpview.Topic {
+	return []httpview.Topic{{Name: v.n.resolvedTopic(TopicImage), Frames: &v.n.latest}}
+}
+
+// start replaces the running server with one for cfg.
+func (v *httpViewer) start(cfg httpview.Config) error {
+	srv, err := httpview.New(cfg, v.topics())
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(v.ctx); err != nil {
+		return err
+	}
+	v.mu.Lock()
+	v.srv, v.cfg = srv, cfg
+	v.mu.Unlock()
+	return nil
+}
+
+// apply takes a batch of http_* changes before they are committed.
+func (v *httpViewer) apply(changes []rosparam.Change) error {
+	vals := map[string]rosparam.Value{}
+	for _, name := range v.n.params.Names() {
+		vals[name], _ = v.n.params.Get(name)
+	}
+	for _, c := range changes {
+		vals[c.Name] = c.New
+	}
+	scratch := mustTable()
+	if _, err := scratch.Load(vals); err != nil {
+		return err
+	}
+	cfg, err := v.n.httpConfig(scratch)
+	if err != nil {
+		return err
+	}
+	if _, err := httpview.New(cfg, v.topics()); err != nil {
+		return err // refuse a bad configuration before stopping anything
+	}
+	v.mu.Lock()
+	old, oldCfg := v.srv, v.cfg
+	v.mu.Unlock()
+	if old != nil {
+		old.Close() // frees the port, which the new server may reuse
+	}
+	if err := v.start(cfg); err != nil {
+		if rerr := v.start(oldCfg); rerr != nil {
+			v.n.log.Errorf("http server: could not restore the previous configuration: %v", rerr)
+		}
+		return err
+	}
+	return nil
+}
+
+func (v *httpViewer) close() {
+	v.mu.Lock()
+	srv := v.srv
+	v.mu.Unlock()
+	if srv != nil {
+		srv.Close()
+	}
+}
+
+// Viewers is the number of HTTP streams being watched.
+func (n *Node) Viewers() int {
+	if n.http == nil {
+		return 0
+	}
+	n.http.mu.Lock()
+	srv := n.http.srv
+	n.http.mu.Unlock()
+	if srv == nil {
+		return 0
+	}
+	return srv.Viewers()
+}
+
+// NodeState is the node's part of the viewer's /state.
+type NodeState struct {
+	Node       string  `json:"node"`
+	Source     string  `json:"source"`
+	State      string  `json:"state"`
+	Reason     string  `json:"reason,omitempty"`
+	Backend    string  `json:"backend"`
+	Width      int     `json:"width"`
+	Height     int     `json:"height"`
+	Format     string  `json:"format"`
+	CaptureFPS float64 `json:"capture_fps"`
+	PublishFPS float64 `json:"publish_fps"`
+	Captured   uint64  `json:"frames_captured"`
+	Published  uint64  `json:"frames_published"`
+	Dropped    uint64  `json:"frames_dropped"`
+	Reopens    uint64  `json:"reopens"`
+	Encodes    uint64  `json:"jpeg_encodes"`
+	Decodes    uint64  `json:"jpeg_decodes"`
+}
+
+// State is a snapshot for /state.
+func (n *Node) State() NodeState {
+	s := n.runner.Status()
+	p := n.Stats(time.Now())
+	c := capture.Counts()
+	return NodeState{
+		Node: n.rn.FullyQualifiedName(), Source: s.URI, State: string(s.State), Reason: s.Reason,
+		Backend: s.Info.Backend, Width: s.Info.Width, Height: s.Info.Height, Format: string(s.Info.Format),
+		CaptureFPS: s.CaptureFPS, PublishFPS: p.PublishFPS, Captured: s.Captured, Published: p.Published,
+		Dropped: p.Skipped, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
+	}
+}
+
+// resolvedTopic is the full name a publisher of topic got (namespace, remaps).
+func (n *Node) resolvedTopic(topic string) string {
+	if name := n.paramSrv.topics[topic]; name != "" {
+		return name
+	}
+	return topic
+}

@@ -1,0 +1,103 @@
+"""The node serves its own topics with web_video_server's URLs (issue 8 wiring)."""
+import json
+import socket
+import urllib.error
+import urllib.request
+
+import cv2
+import numpy as np
+import pytest
+from rcl_interfaces.msg import Parameter, ParameterType, ParameterValue
+from rcl_interfaces.srv import SetParameters
+
+import pattern
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, node, timeout=10):
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                return r.read()
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer\n{node.output()}")
+
+
+def read_parts(url, count):
+    """Reads count JPEG parts of a multipart MJPEG stream."""
+    parts = []
+    with urllib.request.urlopen(url, timeout=5) as r:
+        assert r.headers["Content-Type"] == "multipart/x-mixed-replace;boundary=boundarydonotcross"
+        while len(parts) < count:
+            line = r.readline()
+            if not line.lower().startswith(b"content-length:"):
+                continue
+            n = int(line.split(b":")[1])
+            while r.readline() not in (b"\r\n", b""):
+                pass
+            parts.append(r.read(n))
+    return parts
+
+
+def test_node_serves_its_topic(start_node):
+    port = free_port()
+    node = start_node("-r", "__ns:=/web", "-p", "source:=testpattern://", "-p", "image_width:=320",
+                      "-p", "image_height:=240", "-p", f"http_port:={port}", "-p", "http_address:=127.0.0.1")
+    base = f"http://127.0.0.1:{port}"
+    state = json.loads(wait_http(f"{base}/state", node))
+    assert state["node"] == "/web/webcam" and state["state"] == "ok"
+    assert [t["topic"] for t in state["http"]["topics"]] == ["/web/image_raw"]
+
+    snap = wait_http(f"{base}/snapshot?topic=/web/image_raw", node)
+    img = cv2.cvtColor(cv2.imdecode(np.frombuffer(snap, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    assert img.shape == (240, 320, 3)
+    assert pattern.check_bars(img, pattern.counter(img), tolerance=60) >= 5
+
+    for kind in ("mjpeg", "ros_compressed"):
+        parts = read_parts(f"{base}/stream?topic=/web/image_raw&type={kind}", 5)
+        counters = [pattern.counter(cv2.imdecode(np.frombuffer(p, np.uint8), cv2.IMREAD_COLOR)) for p in parts]
+        assert counters == sorted(counters) and len(set(counters)) == 5, counters
+
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(f"{base}/stream?topic=/other/image_raw", timeout=5)
+    assert e.value.code == 404 and "/web/image_raw" in e.value.read().decode()
+    assert node.stop() == 0
+
+
+def test_http_port_changes_live(start_node, client):
+    port, port2 = free_port(), free_port()
+    node = start_node("-r", "__ns:=/web2", "-p", "source:=testpattern://", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", f"http_port:={port}", "-p", "http_address:=127.0.0.1")
+    wait_http(f"http://127.0.0.1:{port}/state", node)
+    cli = client.node.create_client(SetParameters, "/web2/webcam/set_parameters")
+    assert cli.wait_for_service(timeout_sec=10)
+
+    def set_port(p):
+        req = SetParameters.Request(parameters=[Parameter(name="http_port", value=ParameterValue(
+            type=ParameterType.PARAMETER_INTEGER, integer_value=p))])
+        fut = cli.call_async(req)
+        assert client.spin_until(fut.done, 10)
+        return fut.result().results[0]
+
+    res = set_port(port2)
+    assert res.successful, res.reason
+    wait_http(f"http://127.0.0.1:{port2}/state", node)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/state", timeout=2)
+
+    # A port that cannot be bound is refused and the server stays where it was.
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        res = set_port(busy.getsockname()[1])
+        assert not res.successful and ("http_port" in res.reason or "listen" in res.reason), res.reason
+    wait_http(f"http://127.0.0.1:{port2}/state", node)
+    assert node.stop() == 0
