@@ -3,6 +3,8 @@ package node
 import (
 	"fmt"
 
+	"webcam/capture"
+
 	"webcam/rosparam"
 )
 
@@ -30,10 +32,9 @@ const (
 	pHTTPCORS       = "http_cors_origin"
 )
 
-// PixelFormats are the accepted pixel_format values: ours, then usb_cam's
-// spellings, which mean the same capture format.
-var PixelFormats = []string{"", "mjpeg", "yuyv", "uyvy", "mono8", "rgb24",
-	"mjpeg2rgb", "raw_mjpeg", "yuyv2rgb", "uyvy2rgb", "rgb8", "bgr8", "grey", "gray"}
+// PixelFormats are the accepted pixel_format values: empty (the device's
+// best) and capture's table, which includes usb_cam's spellings.
+var PixelFormats = append([]string{""}, capture.CameraFormatNames()...)
 
 // OutputEncodings are the accepted output_encoding values for image_raw.
 var OutputEncodings = []string{"rgb8", "bgr8", "mono8", "yuv422_yuy2"}

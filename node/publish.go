@@ -10,9 +10,9 @@ import (
 
 	"webcam/capture"
 	"webcam/cdr"
-	"webcam/stream"
 	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	std_msgs_msg "webcam/msgs/std_msgs/msg"
+	"webcam/stream"
 )
 
 // Topic names, relative so that namespaces and remaps apply.

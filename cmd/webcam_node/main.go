@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"webcam/capture"
 	"webcam/node"
 )
 
@@ -25,6 +26,8 @@ func run(args []string) int {
 		case "-h", "--help":
 			fmt.Print(usage)
 			return 0
+		case "--list-devices":
+			return listDevices()
 		default:
 			fmt.Fprintf(os.Stderr, "webcam_node: unknown argument %q\n%s", a, usage)
 			return 2
@@ -46,7 +49,24 @@ func run(args []string) int {
 	return 0
 }
 
-const usage = `usage: webcam_node [--help] [--ros-args ...]
+// listDevices prints every V4L2 device with the formats, sizes and rates it
+// offers, so pixel_format/image_width/image_height/framerate can be chosen.
+func listDevices() int {
+	devs, err := capture.ListDevices()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: listing devices: %v\n", err)
+		return 1
+	}
+	if err := capture.FormatDeviceList(os.Stdout, devs); err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+const usage = `usage: webcam_node [--help] [--list-devices] [--ros-args ...]
+
+  --list-devices   print the V4L2 cameras with their formats, sizes and frame rates
 
 Publishes a camera as image_raw, image_raw/compressed and camera_info, and
 serves it to browsers on http://<host>:8080/ (web_video_server's URLs).
