@@ -34,9 +34,9 @@ type Request struct {
 
 // Info is what a source actually delivers.
 type Info struct {
-	URI     string      // the source as opened
-	Backend string      // "testpattern", "v4l2", "file", "gstreamer", "network", …
-	Width   int         // granted frame size
+	URI     string // the source as opened
+	Backend string // "testpattern", "v4l2", "file", "gstreamer", "network", …
+	Width   int    // granted frame size
 	Height  int
 	FPS     float64     // granted (nominal) frame rate; 0 when unknown
 	Format  PixelFormat // what Read returns in Frame.Format

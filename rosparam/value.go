@@ -45,10 +45,10 @@ type Value struct {
 	StringArray []string
 }
 
-func Bool(v bool) Value       { return Value{Type: TypeBool, Bool: v} }
-func Int(v int64) Value       { return Value{Type: TypeInteger, Int: v} }
-func Double(v float64) Value  { return Value{Type: TypeDouble, Double: v} }
-func String(v string) Value   { return Value{Type: TypeString, Str: v} }
+func Bool(v bool) Value          { return Value{Type: TypeBool, Bool: v} }
+func Int(v int64) Value          { return Value{Type: TypeInteger, Int: v} }
+func Double(v float64) Value     { return Value{Type: TypeDouble, Double: v} }
+func String(v string) Value      { return Value{Type: TypeString, Str: v} }
 func Doubles(v ...float64) Value { return Value{Type: TypeDoubleArray, DoubleArray: v} }
 func Strings(v ...string) Value  { return Value{Type: TypeStringArray, StringArray: v} }
 

@@ -71,9 +71,9 @@ type Runner struct {
 	mu      sync.Mutex
 	status  Status
 	rate    RateMeter
-	pending *Config          // a reconfiguration to apply at the next frame boundary
+	pending *Config // a reconfiguration to apply at the next frame boundary
 	calls   chan func(capture.Source)
-	wake    chan struct{}    // interrupts a backoff sleep
+	wake    chan struct{} // interrupts a backoff sleep
 	seq     uint64
 	last    time.Time
 }
