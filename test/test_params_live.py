@@ -66,6 +66,7 @@ def test_image_size_change_reopens_the_source(start_node, client, env):
     client.wait_for("/live_size/image_raw", 2, node=node)
     r = p.set_atomically(image_width=320, image_height=240)
     assert r.successful, r.reason
+    client.spin_for(0.3)  # frames captured before the reopen, still queued for us
     images = [m for _, m in fresh(client, "/live_size/image_raw", 1.0)]
     infos = [m for _, m in fresh(client, "/live_size/camera_info", 0.5)]
     assert images and all((m.width, m.height, m.step) == (320, 240, 960) for m in images)
