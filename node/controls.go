@@ -78,9 +78,12 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 			if !apply {
 				continue
 			}
-			if granted, err := ctl.SetControl(c.Name, v); err != nil {
-				return fmt.Errorf("parameter '%s': the camera did not take %s: %v (it now has %g; its controls: %s)",
-					c.Name, c.New, err, granted, strings.Join(ctl.Controls(), ", "))
+			granted, err := ctl.SetControl(c.Name, v)
+			switch {
+			case errors.Is(err, capture.ErrNoControl):
+				return fmt.Errorf("parameter '%s': this camera has no %s control (it has: %s); leave it at -1", c.Name, c.Name, controlList(ctl))
+			case err != nil:
+				return fmt.Errorf("parameter '%s': the camera did not take %s: %v (it now has %g)", c.Name, c.New, err, granted)
 			}
 		}
 		return nil
@@ -120,6 +123,13 @@ func (n *Node) applyControlsOnOpen(src capture.Source) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func controlList(ctl cameraControls) string {
+	if names := ctl.Controls(); len(names) > 0 {
+		return strings.Join(names, ", ")
+	}
+	return "none"
 }
 
 // markControlSet records that the user set a control.

@@ -114,3 +114,18 @@ def test_camera_control_on_a_source_without_controls(start_node, client, env):
     assert p.get("brightness") == -1
     assert p.set_one("brightness", -1).successful, "no change is always fine"
     node.stop()
+
+
+def test_camera_control_the_device_lacks(start_node, client, env):
+    # The fault-injecting wrapper offers the control interface of a camera
+    # with no controls: the change goes through the capture goroutine and the
+    # device's answer comes back as the reason.
+    node = start(start_node, env, "/live_noctl", "-p", "source:=faulty://?inner=testpattern%3A%2F%2F",
+                 "-p", "image_width:=160", "-p", "image_height:=120")
+    p = Params(client, "/live_noctl/webcam")
+    client.subscribe(Image, "/live_noctl/image_raw")
+    client.wait_for("/live_noctl/image_raw", 2, node=node)
+    r = p.set_one("brightness", 10)
+    assert not r.successful and "no brightness control" in r.reason and "-1" in r.reason, r.reason
+    assert p.get("brightness") == -1
+    node.stop()
