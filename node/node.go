@@ -102,6 +102,7 @@ func New(args []string) (_ *Node, err error) {
 		Request: captureRequest(n.params),
 		Log:     n.runnerLog,
 		OnOpen:  n.applyControlsOnOpen,
+		Probe:   capture.ReadyProbe,
 	}, &n.latest)
 	if err := n.startParameterInterface(); err != nil {
 		return nil, err

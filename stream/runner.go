@@ -34,6 +34,10 @@ type Config struct {
 	// Backoff between reopen attempts: MinBackoff doubling up to MaxBackoff.
 	MinBackoff time.Duration // default 500ms
 	MaxBackoff time.Duration // default 5s
+	// Probe, when set, makes a check for a URI that is polled during backoff
+	// waits; true cuts the wait short (the device node or file is back), so
+	// recovery does not wait out a long backoff. See capture.ReadyProbe.
+	Probe func(uri string) func() bool
 	// OnOpen runs in the capture goroutine after each successful open, e.g. to
 	// apply camera controls. An error is logged, not fatal.
 	OnOpen func(capture.Source) error
@@ -74,6 +78,7 @@ type Runner struct {
 	pending *Config // a reconfiguration to apply at the next frame boundary
 	calls   chan func(capture.Source)
 	wake    chan struct{} // interrupts a backoff sleep
+	ready   func() bool   // this outage's readiness probe, from Config.Probe
 	seq     uint64
 	last    time.Time
 }
@@ -151,7 +156,8 @@ func (r *Runner) poke() {
 
 func (r *Runner) setState(st State, reason string, level LogLevel) {
 	r.mu.Lock()
-	changed := r.status.State != st || r.status.Reason != reason
+	// Log state changes only: the reason of a retry changes every attempt.
+	changed := r.status.State != st
 	r.status.State, r.status.Reason = st, reason
 	r.mu.Unlock()
 	if changed {
@@ -196,6 +202,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		first = false
 		backoff = r.cfg.MinBackoff
+		r.ready = nil
 		err = r.capture(ctx, src)
 		src.Close()
 		switch {
@@ -222,20 +229,38 @@ func (r *Runner) applyPending() {
 	if r.pending != nil {
 		r.cfg = *r.pending
 		r.pending = nil
+		r.ready = nil
 		r.status.URI, r.status.Request = r.cfg.URI, r.cfg.Request
 	}
 }
 
-// sleep waits d, or less if a reconfiguration arrives; false if ctx ended.
+// readyPoll is how often Config.Ready is asked during a backoff wait.
+const readyPoll = 200 * time.Millisecond
+
+// sleep waits d, or less if a reconfiguration arrives or the source looks
+// ready again; false if ctx ended.
 func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
+	if r.ready == nil && r.cfg.Probe != nil {
+		r.ready = r.cfg.Probe(r.cfg.URI) // one probe per outage: it tracks changes
+	}
+	var poll <-chan time.Time
+	if r.ready != nil {
+		tick := time.NewTicker(readyPoll)
+		defer tick.Stop()
+		poll = tick.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return false
 		case <-t.C:
 			return true
+		case <-poll:
+			if r.ready() {
+				return true
+			}
 		case <-r.wake:
 			r.mu.Lock()
 			p := r.pending != nil

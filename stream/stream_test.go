@@ -171,3 +171,29 @@ func TestRateMeter(t *testing.T) {
 		t.Fatalf("stale rate %.2f, want 0", r)
 	}
 }
+
+// A long backoff is cut short when the probe says the source is back.
+func TestRunnerProbeCutsBackoff(t *testing.T) {
+	fl := &flaky{down: true, failAfter: 1 << 30}
+	var back atomic.Bool
+	var l Latest
+	r := NewRunner(Config{
+		URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100},
+		Open: fl.open, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second,
+		Probe: func(string) func() bool { return back.Load },
+	}, &l)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	time.Sleep(100 * time.Millisecond)
+	fl.mu.Lock()
+	fl.down = false
+	fl.mu.Unlock()
+	back.Store(true)
+	start := time.Now()
+	wait, stop := context.WithTimeout(ctx, 3*time.Second)
+	defer stop()
+	if _, err := l.Next(wait, 0); err != nil {
+		t.Fatalf("no frame %v after the source came back (backoff 10 s): %v", time.Since(start), err)
+	}
+}

@@ -1,0 +1,123 @@
+"""Issue 6 through the node: MJPEG passthrough, lazy decode, recovery, diagnostics."""
+import json
+import socket
+import time
+import urllib.parse
+import urllib.request
+
+import cv2
+import numpy as np
+from diagnostic_msgs.msg import DiagnosticArray
+from sensor_msgs.msg import CompressedImage, Image
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def write_mjpeg_avi(path, w, h, frames):
+    wr = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30.0, (w, h))
+    assert wr.isOpened()
+    for i in range(frames):
+        img = np.zeros((h, w, 3), np.uint8)
+        img[:, :] = ((i * 37) % 255, (i * 91) % 255, 128)
+        cv2.putText(img, f"{i}", (10, h // 2), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (255, 255, 255), 2)
+        wr.write(img)
+    wr.release()
+
+
+def jpegs_in(path):
+    """The JPEG images stored in an MJPEG AVI, as written (SOI … EOI)."""
+    data = path.read_bytes()
+    out, i = [], 0
+    while (s := data.find(b"\xff\xd8\xff", i)) >= 0:
+        e = data.find(b"\xff\xd9", s)
+        out.append(data[s:e + 2])
+        i = e + 2
+    return out
+
+
+def state(port):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/state", timeout=5) as r:
+        return json.loads(r.read())
+
+
+def test_mjpeg_file_is_passed_through_and_decoded_only_when_subscribed(start_node, client, tmp_path):
+    avi = tmp_path / "clip.avi"
+    write_mjpeg_avi(avi, 320, 240, 20)
+    stored = set(jpegs_in(avi))
+    assert len(stored) == 20
+    port = free_port()
+    node = start_node("-r", "__ns:=/mj", "-p", f"source:=file://{avi}", "-p", f"http_port:={port}",
+                      "-p", "http_address:=127.0.0.1")
+    client.subscribe(CompressedImage, "/mj/image_raw/compressed")
+    comps = client.wait_for("/mj/image_raw/compressed", 30, node=node)
+    for c in comps:
+        assert bytes(c.data) in stored, "compressed frame is not one of the file's JPEGs byte for byte"
+    s = state(port)
+    assert s["jpeg_decodes"] == 0 and s["jpeg_encodes"] == 0, s
+
+    client.subscribe(Image, "/mj/image_raw")
+    imgs = client.wait_for("/mj/image_raw", 5, node=node)
+    assert all((m.width, m.height, m.encoding) == (320, 240, "rgb8") for m in imgs)
+    s = state(port)
+    assert s["jpeg_decodes"] > 0 and s["jpeg_encodes"] == 0, s
+    # One decode per frame, however many topics use it.
+    assert s["jpeg_decodes"] <= s["frames_captured"], s
+    assert node.stop() == 0
+
+
+def test_gstreamer_jpeg_source(start_node, client):
+    pipe = ("videotestsrc is-live=true pattern=ball ! video/x-raw,width=320,height=240,framerate=30/1 "
+            "! jpegenc quality=85 ! image/jpeg ! appsink max-buffers=1 drop=true")
+    node = start_node("-r", "__ns:=/gst", "-p", f"source:=gst:{pipe}", "-p", "http_port:=0")
+    client.subscribe(CompressedImage, "/gst/image_raw/compressed")
+    client.subscribe(Image, "/gst/image_raw")
+    comps = client.wait_for("/gst/image_raw/compressed", 5, node=node)
+    imgs = client.wait_for("/gst/image_raw", 5, node=node)
+    dec = cv2.imdecode(np.frombuffer(bytes(comps[-1].data), np.uint8), cv2.IMREAD_COLOR)
+    assert dec.shape == (240, 320, 3)
+    assert (imgs[-1].width, imgs[-1].height) == (320, 240)
+    assert node.stop() == 0
+
+
+def statuses(client, topic="/diagnostics"):
+    return [s for _, m in client.msgs.get(topic, []) for s in m.status]
+
+
+def test_recovery_after_faults(start_node, client):
+    inner = urllib.parse.quote("testpattern://", safe="")
+    src = f"faulty://?inner={inner}&fail_after=45&down=2s&times=1&id=recovery"
+    node = start_node("-r", "__ns:=/rec", "-p", f"source:={src}", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", "http_port:=0")
+    client.subscribe(Image, "/rec/image_raw", keep=1000)
+    client.subscribe(DiagnosticArray, "/diagnostics", keep=1000)
+    client.wait_for("/rec/image_raw", 10, node=node)
+    # Run through the failure (after 45 frames), the 2 s outage and back.
+    assert client.spin_until(lambda: len(client.msgs["/rec/image_raw"]) > 100, 15), node.output()
+    times = [t for t, _ in client.msgs["/rec/image_raw"]]
+    gaps = [b - a for a, b in zip(times, times[1:])]
+    gap = max(gaps)
+    assert 1.5 < gap < 2.0 + 2.0, f"outage seen as a {gap:.2f}s gap; want ≈2s and back within 2s"
+    mine = [s for s in statuses(client) if s.name.startswith("/rec/webcam")]
+    levels = [s.level for s in mine]
+    assert bytes([2]) in levels or 2 in levels, f"no ERROR diagnostic during the outage: {[s.message for s in mine]}"
+    assert mine[-1].message == "ok", mine[-1].message
+    values = {kv.key: kv.value for kv in mine[-1].values}
+    assert values["reopens"] == "1" and values["source"] == src, values
+    out = node.output()
+    assert out.count("reconnecting") <= 2, "state changes are logged once, not per attempt:\n" + out
+    assert node.stop() == 0
+
+
+def test_missing_device_keeps_node_up(start_node, client):
+    node = start_node("-r", "__ns:=/missing", "-p", "video_device:=/dev/video_does_not_exist", "-p", "http_port:=0")
+    client.subscribe(DiagnosticArray, "/diagnostics", keep=1000)
+    assert client.spin_until(lambda: any(s.name.startswith("/missing/webcam") for s in statuses(client)), 10), node.output()
+    time.sleep(2.0)
+    assert node.alive(), node.output()
+    mine = [s for s in statuses(client) if s.name.startswith("/missing/webcam")]
+    assert "/dev/video_does_not_exist" in mine[-1].message and "reconnecting" in mine[-1].message, mine[-1].message
+    assert node.stop() == 0
