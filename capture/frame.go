@@ -101,27 +101,25 @@ type onceBytes struct {
 func (c *derivedCache) rawSlot(p PixelFormat) *onceBytes {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.raw == nil {
-		c.raw = make(map[PixelFormat]*onceBytes)
-	}
-	s := c.raw[p]
-	if s == nil {
-		s = &onceBytes{}
-		c.raw[p] = s
-	}
-	return s
+	return slotFor(&c.raw, p)
 }
 
 func (c *derivedCache) jpegSlot(o EncodeOptions) *onceBytes {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.jpegs == nil {
-		c.jpegs = make(map[EncodeOptions]*onceBytes)
+	return slotFor(&c.jpegs, o)
+}
+
+// slotFor returns the slot for k in *m, creating the map and the slot as
+// needed. The caller holds the cache's lock.
+func slotFor[K comparable](m *map[K]*onceBytes, k K) *onceBytes {
+	if *m == nil {
+		*m = make(map[K]*onceBytes)
 	}
-	s := c.jpegs[o]
+	s := (*m)[k]
 	if s == nil {
 		s = &onceBytes{}
-		c.jpegs[o] = s
+		(*m)[k] = s
 	}
 	return s
 }

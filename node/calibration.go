@@ -10,7 +10,6 @@ import (
 	"github.com/tiiuae/rclgo/pkg/rclgo/types"
 
 	"webcam/calib"
-	"webcam/capture"
 	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	sensor_msgs_srv "webcam/msgs/sensor_msgs/srv"
 )
@@ -57,20 +56,6 @@ func (n *Node) checkCameraInfoURL(url string) error {
 		return fmt.Errorf("parameter '%s': %w; the current calibration stays", pCameraInfoURL, err)
 	}
 	return nil
-}
-
-// cameraInfoFor is the CameraInfo to publish with a frame (header aside).
-func (n *Node) cameraInfoFor(f *capture.Frame) sensor_msgs_msg.CameraInfo {
-	return toCameraInfoMsg(n.calib.InfoFor(uint32(f.Width), uint32(f.Height)))
-}
-
-func toCameraInfoMsg(c calib.CameraInfo) sensor_msgs_msg.CameraInfo {
-	return sensor_msgs_msg.CameraInfo{
-		Height: c.Height, Width: c.Width, DistortionModel: c.DistortionModel,
-		D: c.D, K: c.K, R: c.R, P: c.P, BinningX: c.BinningX, BinningY: c.BinningY,
-		Roi: sensor_msgs_msg.RegionOfInterest{XOffset: c.ROI.XOffset, YOffset: c.ROI.YOffset,
-			Height: c.ROI.Height, Width: c.ROI.Width, DoRectify: c.ROI.DoRectify},
-	}
 }
 
 func fromCameraInfoMsg(m sensor_msgs_msg.CameraInfo) calib.CameraInfo {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/tiiuae/rclgo/pkg/rclgo"
 
+	"webcam/calib"
 	"webcam/capture"
 	"webcam/cdr"
-	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	std_msgs_msg "webcam/msgs/std_msgs/msg"
 	"webcam/stream"
 )
@@ -132,7 +132,7 @@ func (n *Node) publishFrame(w *writers, f *capture.Frame) error {
 		}
 	}
 	if cfg.publishInfo && w.info.subscribers() > 0 {
-		msg := cdrCameraInfo(n.cameraInfo(f))
+		msg := cdrCameraInfo(n.calib.InfoFor(uint32(f.Width), uint32(f.Height)))
 		msg.Header = header
 		if err := publishCDR(w.info, &msg); err != nil {
 			return err
@@ -153,17 +153,11 @@ func publishCDR(w *serializedPublisher, m cdr.Message) error {
 	return w.publish(out)
 }
 
-// cdrCameraInfo converts the generated message type to the CDR one.
-func cdrCameraInfo(m sensor_msgs_msg.CameraInfo) cdr.CameraInfo {
+// cdrCameraInfo is the calibration as a CDR message (header aside).
+func cdrCameraInfo(c calib.CameraInfo) cdr.CameraInfo {
 	return cdr.CameraInfo{
-		Height: m.Height, Width: m.Width, DistortionModel: m.DistortionModel,
-		D: m.D, K: m.K, R: m.R, P: m.P, BinningX: m.BinningX, BinningY: m.BinningY,
-		ROI: cdr.RegionOfInterest{XOffset: m.Roi.XOffset, YOffset: m.Roi.YOffset,
-			Height: m.Roi.Height, Width: m.Roi.Width, DoRectify: m.Roi.DoRectify},
+		Height: c.Height, Width: c.Width, DistortionModel: c.DistortionModel,
+		D: c.D, K: c.K, R: c.R, P: c.P, BinningX: c.BinningX, BinningY: c.BinningY,
+		ROI: cdr.RegionOfInterest(c.ROI),
 	}
-}
-
-// cameraInfo is the calibration for the frame's size.
-func (n *Node) cameraInfo(f *capture.Frame) sensor_msgs_msg.CameraInfo {
-	return n.cameraInfoFor(f) // calibration.go
 }
