@@ -2,14 +2,12 @@ package node
 
 /*
 #cgo LDFLAGS: -lrcl -lrcl_yaml_param_parser -lrcutils
-#include <stdio.h>
 #include <stdlib.h>
 #include <rcl/arguments.h>
 #include <rcl/error_handling.h>
 #include <rcl_yaml_param_parser/parser.h>
 #include <rcl_yaml_param_parser/types.h>
 
-static void rcl_error(char *out, size_t n) { snprintf(out, n, "%s", rcutils_get_error_string().str); }
 static char *unparsed_at(int *idx, char **argv, int i) { return argv[idx[i]]; }
 */
 import "C"
@@ -62,30 +60,16 @@ func ExtractRosArgs(args []string) (ros, rest []string) {
 // ParseRosArgs parses ROS arguments (without the --ros-args marker) with rcl.
 // Unknown ROS arguments and malformed rules are errors naming them.
 func ParseRosArgs(ros []string) (*RosArgs, error) {
-	argv := make([]*C.char, 0, len(ros)+1)
-	argv = append(argv, C.CString("--ros-args"))
-	for _, a := range ros {
-		argv = append(argv, C.CString(a))
+	a, err := parseRCLArgs(ros)
+	if err != nil {
+		return nil, fmt.Errorf("bad --ros-args %q: %v", strings.Join(ros, " "), err)
 	}
-	defer func() {
-		for _, p := range argv {
-			C.free(unsafe.Pointer(p))
-		}
-	}()
-	parsed := C.rcl_get_zero_initialized_arguments()
-	rc := C.rcl_parse_arguments(C.int(len(argv)), &argv[0], C.rcl_get_default_allocator(), &parsed)
-	if rc != C.RCL_RET_OK {
-		var buf [1024]C.char
-		C.rcl_error(&buf[0], C.size_t(len(buf)))
-		msg := C.GoString(&buf[0])
-		C.rcutils_reset_error()
-		return nil, fmt.Errorf("bad --ros-args %q: %s", strings.Join(ros, " "), msg)
-	}
-	defer C.rcl_arguments_fini(&parsed)
+	defer a.close()
+	parsed, argv := a.parsed, a.argv
 
-	if n := int(C.rcl_arguments_get_count_unparsed_ros(&parsed)); n > 0 {
+	if n := int(C.rcl_arguments_get_count_unparsed_ros(parsed)); n > 0 {
 		var idx *C.int
-		C.rcl_arguments_get_unparsed_ros(&parsed, C.rcl_get_default_allocator(), &idx)
+		C.rcl_arguments_get_unparsed_ros(parsed, C.rcl_get_default_allocator(), &idx)
 		bad := make([]string, n)
 		for i := range n {
 			bad[i] = C.GoString(C.unparsed_at(idx, &argv[0], C.int(i)))
@@ -96,7 +80,7 @@ func ParseRosArgs(ros []string) (*RosArgs, error) {
 
 	out := &RosArgs{}
 	var params *C.rcl_params_t
-	if rc := C.rcl_arguments_get_param_overrides(&parsed, &params); rc != C.RCL_RET_OK {
+	if rc := C.rcl_arguments_get_param_overrides(parsed, &params); rc != C.RCL_RET_OK {
 		C.rcutils_reset_error()
 		return nil, errors.New("rcl could not return the parameter overrides")
 	}
@@ -249,4 +233,39 @@ func nodeNameMatches(pattern, fqn string) bool {
 	re.WriteString("$")
 	ok, _ := regexp.MatchString(re.String(), fqn)
 	return ok
+}
+
+// rclArgs is a command line parsed by rcl. rcl keeps indices into argv, so
+// argv lives as long as parsed; close frees both.
+type rclArgs struct {
+	argv   []*C.char
+	parsed *C.rcl_arguments_t // its own allocation: cgo refuses pointers into a struct holding Go pointers
+}
+
+// parseRCLArgs parses ROS arguments (without the --ros-args marker).
+func parseRCLArgs(ros []string) (*rclArgs, error) {
+	a := &rclArgs{argv: make([]*C.char, 0, len(ros)+1), parsed: new(C.rcl_arguments_t)}
+	*a.parsed = C.rcl_get_zero_initialized_arguments()
+	a.argv = append(a.argv, C.CString("--ros-args"))
+	for _, s := range ros {
+		a.argv = append(a.argv, C.CString(s))
+	}
+	if rc := C.rcl_parse_arguments(C.int(len(a.argv)), &a.argv[0], C.rcl_get_default_allocator(), a.parsed); rc != C.RCL_RET_OK {
+		msg := takeRCLError()
+		a.freeArgv()
+		return nil, errors.New(msg)
+	}
+	return a, nil
+}
+
+func (a *rclArgs) close() {
+	C.rcl_arguments_fini(a.parsed)
+	a.freeArgv()
+}
+
+func (a *rclArgs) freeArgv() {
+	for _, p := range a.argv {
+		C.free(unsafe.Pointer(p))
+	}
+	a.argv = nil
 }

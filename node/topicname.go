@@ -26,22 +26,13 @@ import (
 // rclgo does not expose the node handle rcl's own function needs, so this
 // repeats its two steps with the same rcl calls.
 func resolveTopicNames(rosArgs []string, nodeName, namespace string, topics []string) (map[string]string, error) {
-	argv := make([]*C.char, 0, len(rosArgs)+1)
-	argv = append(argv, C.CString("--ros-args"))
-	for _, a := range rosArgs {
-		argv = append(argv, C.CString(a))
+	parsed, err := parseRCLArgs(rosArgs)
+	if err != nil {
+		return nil, fmt.Errorf("parsing --ros-args for topic remaps: %v", err)
 	}
-	defer func() {
-		for _, p := range argv {
-			C.free(unsafe.Pointer(p))
-		}
-	}()
+	defer parsed.close()
+	args := parsed.parsed
 	alloc := C.rcl_get_default_allocator()
-	args := C.rcl_get_zero_initialized_arguments()
-	if rc := C.rcl_parse_arguments(C.int(len(argv)), &argv[0], alloc, &args); rc != C.RCL_RET_OK {
-		return nil, fmt.Errorf("parsing --ros-args for topic remaps: %s", takeRCLError())
-	}
-	defer C.rcl_arguments_fini(&args)
 
 	subs := C.rcutils_get_zero_initialized_string_map()
 	if rc := C.rcutils_string_map_init(&subs, 0, alloc); rc != C.RCUTILS_RET_OK {
@@ -64,7 +55,7 @@ func resolveTopicNames(rosArgs []string, nodeName, namespace string, topics []st
 		if rc != C.RCL_RET_OK {
 			return nil, fmt.Errorf("expanding topic name %q: %s", topic, takeRCLError())
 		}
-		rc = C.rcl_remap_topic_name(nil, &args, expanded, cNode, cNS, alloc, &remapped)
+		rc = C.rcl_remap_topic_name(nil, args, expanded, cNode, cNS, alloc, &remapped)
 		name := C.GoString(expanded)
 		C.free(unsafe.Pointer(expanded))
 		if rc != C.RCL_RET_OK {
