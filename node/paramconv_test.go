@@ -103,7 +103,7 @@ func TestDescriptorLikeRclcpp(t *testing.T) {
 // Every declared parameter gets a descriptor that names it, is typed and
 // says what it is for.
 func TestEveryParameterIsDescribed(t *testing.T) {
-	specs := append(ParamSpecs(), qosOverrideSpecs(map[string]string{TopicImage: "/image_raw", TopicCompressed: "/image_raw/compressed", TopicInfo: "/camera_info"})...)
+	specs := append(append(ParamSpecs(), rclcppStandardSpecs()...), qosOverrideSpecs(map[string]string{TopicImage: "/image_raw", TopicCompressed: "/image_raw/compressed", TopicInfo: "/camera_info"})...)
 	for _, s := range specs {
 		d := descriptor(s)
 		if d.Type == rcl_interfaces_msg.ParameterType_PARAMETER_NOT_SET || strings.TrimSpace(d.Description) == "" {

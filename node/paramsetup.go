@@ -16,7 +16,8 @@ func (n *Node) loadParameters(rosArgs []string, parsed *RosArgs) error {
 		return err
 	}
 	n.paramSrv.topics = topics
-	t, err := rosparam.NewTable(append(ParamSpecs(), qosOverrideSpecs(topics)...))
+	specs := append(ParamSpecs(), rclcppStandardSpecs()...)
+	t, err := rosparam.NewTable(append(specs, qosOverrideSpecs(topics)...))
 	if err != nil {
 		return fmt.Errorf("parameter table: %w", err) // a bug in the specs
 	}
@@ -34,7 +35,20 @@ func (n *Node) loadParameters(rosArgs []string, parsed *RosArgs) error {
 			n.paramSrv.markControlSet(s.Name)
 		}
 	}
+	if flag(t, pUseSimTime) {
+		n.log.Warnf("%s is true, but frames are stamped with the system clock at capture: a camera has no simulated time", pUseSimTime)
+	}
 	return nil
+}
+
+// pUseSimTime is declared by every rclcpp node; launch files set it for all
+// nodes at once (/**), so it must not be an unknown parameter here.
+const pUseSimTime = "use_sim_time"
+
+// rclcppStandardSpecs are the parameters every rclcpp node has.
+func rclcppStandardSpecs() []rosparam.Spec {
+	return []rosparam.Spec{{Name: pUseSimTime, Default: rosparam.Bool(false), ReadOnly: true,
+		Description: "Declared as in every ROS 2 node so launch files can set it; frames are always stamped with the system clock at capture"}}
 }
 
 // startParameterInterface makes the parameters reachable over ROS and live:

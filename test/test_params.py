@@ -197,6 +197,7 @@ def test_unknown_parameter_in_file_warns(start_node, client, env, tmp_path):
   ros__parameters:
     jpeg_quality: 44
     imagewidth: 320
+    use_sim_time: false
 """)
     node = start(start_node, env, "/p_unknown", "--params-file", f)
     p = Params(client, "/p_unknown/webcam")
@@ -204,6 +205,7 @@ def test_unknown_parameter_in_file_warns(start_node, client, env, tmp_path):
     assert node.alive()
     out = node.output()
     assert "imagewidth" in out and "WARN" in out, out
+    assert "'use_sim_time'" not in out, "every ROS 2 node has use_sim_time"
     node.stop()
 
 
