@@ -210,8 +210,9 @@ func (r *Runner) Run(ctx context.Context) error {
 		case err == nil: // reconfiguration: reopen at once
 		case errors.Is(err, io.EOF):
 			r.setState(StateEnded, "end of stream", LevelInfo)
-			r.failCalls()
-			<-ctx.Done()
+			if !r.waitReconfigure(ctx) {
+				return nil
+			}
 		default:
 			r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), LevelWarn)
 			if !r.sleep(ctx, backoff) {
@@ -221,6 +222,25 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// waitReconfigure parks an ended source until a reconfiguration arrives
+// (true) or ctx ends (false), answering Do calls meanwhile.
+func (r *Runner) waitReconfigure(ctx context.Context) bool {
+	for {
+		r.failCalls()
+		r.mu.Lock()
+		pending := r.pending != nil
+		r.mu.Unlock()
+		if pending {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-r.wake:
+		}
+	}
 }
 
 func (r *Runner) applyPending() {

@@ -3,6 +3,7 @@ package stream
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -196,4 +197,51 @@ func TestRunnerProbeCutsBackoff(t *testing.T) {
 	if _, err := l.Next(wait, 0); err != nil {
 		t.Fatalf("no frame %v after the source came back (backoff 10 s): %v", time.Since(start), err)
 	}
+}
+
+// A finite source that ended still takes a new configuration.
+func TestRunnerReconfigureAfterEnd(t *testing.T) {
+	var l Latest
+	ended := func(uri string, req capture.Request) (capture.Source, error) {
+		src, err := capture.Open(uri, req)
+		if err != nil {
+			return nil, err
+		}
+		if req.Width == 64 {
+			return &endingSource{Source: src, left: 3}, nil
+		}
+		return src, nil
+	}
+	r := NewRunner(Config{URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100}, Open: ended}, &l)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go r.Run(ctx)
+	deadline := time.Now().Add(3 * time.Second)
+	for r.Status().State != StateEnded && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if r.Status().State != StateEnded {
+		t.Fatalf("state %s, want ended", r.Status().State)
+	}
+	r.Reconfigure("testpattern://", capture.Request{Width: 96, Height: 64, FPS: 100})
+	for time.Now().Before(deadline.Add(2 * time.Second)) {
+		if f := l.Load(); f != nil && f.Width == 96 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("an ended source was not reopened with the new configuration")
+}
+
+type endingSource struct {
+	capture.Source
+	left int
+}
+
+func (s *endingSource) Read() (*capture.Frame, error) {
+	if s.left == 0 {
+		return nil, io.EOF
+	}
+	s.left--
+	return s.Source.Read()
 }
