@@ -7,6 +7,7 @@ import sys
 import time
 
 import rclpy
+from rclpy.executors import ExternalShutdownException
 from sensor_msgs.msg import CompressedImage, Image
 
 
@@ -39,7 +40,7 @@ def main():
                 print(line, flush=True)
                 seen.clear()
                 t0 = time.time()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, ExternalShutdownException):
         pass
 
 
