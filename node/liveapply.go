@@ -79,6 +79,15 @@ func (n *Node) applyChanges(changes []rosparam.Change) error {
 	if err != nil {
 		return err
 	}
+	for _, c := range g[groupPublish] {
+		if c.Name != pOutputEncoding {
+			continue
+		}
+		if err := n.checkOutputEncoding(capture.PixelFormat(c.New.Str)); err != nil {
+			undo()
+			return err
+		}
+	}
 	if err := n.setControls(g[groupControls]); err != nil {
 		undo()
 		return err
@@ -204,4 +213,21 @@ func (n *Node) applyHTTP(changes []rosparam.Change) error {
 		return fmt.Errorf("%s cannot change while the node runs (no HTTP viewer is attached to apply it); set it at start-up", changeNames(changes))
 	}
 	return fn(changes)
+}
+
+// checkOutputEncoding refuses an image_raw encoding the open source's frames
+// cannot be turned into (yuv422_yuy2 needs a YUYV camera).
+func (n *Node) checkOutputEncoding(enc capture.PixelFormat) error {
+	from := n.runner.Status().Info.Format
+	if from == "" || capture.CanConvert(from, enc) {
+		return nil
+	}
+	var possible []string
+	for _, e := range OutputEncodings {
+		if capture.CanConvert(from, capture.PixelFormat(e)) {
+			possible = append(possible, e)
+		}
+	}
+	return fmt.Errorf("parameter '%s': %s cannot be made from this source's %s frames (possible now: %s)",
+		pOutputEncoding, enc, from, strings.Join(possible, ", "))
 }

@@ -121,3 +121,29 @@ def test_missing_device_keeps_node_up(start_node, client):
     mine = [s for s in statuses(client) if s.name.startswith("/missing/webcam")]
     assert "/dev/video_does_not_exist" in mine[-1].message and "reconnecting" in mine[-1].message, mine[-1].message
     assert node.stop() == 0
+
+
+def test_output_encoding_must_fit_the_source(start_node, client):
+    from rcl_interfaces.msg import Parameter, ParameterType, ParameterValue
+    from rcl_interfaces.srv import SetParameters
+    node = start_node("-r", "__ns:=/enc", "-p", "source:=testpattern://", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", "http_port:=0")
+    client.subscribe(Image, "/enc/image_raw")
+    client.wait_for("/enc/image_raw", 2, node=node)
+    cli = client.node.create_client(SetParameters, "/enc/webcam/set_parameters")
+    assert cli.wait_for_service(timeout_sec=10)
+
+    def set_enc(value):
+        fut = cli.call_async(SetParameters.Request(parameters=[Parameter(name="output_encoding", value=ParameterValue(
+            type=ParameterType.PARAMETER_STRING, string_value=value))]))
+        assert client.spin_until(fut.done, 10)
+        return fut.result().results[0]
+
+    res = set_enc("yuv422_yuy2")
+    assert not res.successful and "rgb8" in res.reason and "mono8" in res.reason, res.reason
+    res = set_enc("mono8")
+    assert res.successful, res.reason
+    client.msgs["/enc/image_raw"].clear()
+    imgs = client.wait_for("/enc/image_raw", 3, node=node)
+    assert imgs[-1].encoding == "mono8" and imgs[-1].step == 160 and len(imgs[-1].data) == 160 * 120
+    assert node.stop() == 0
