@@ -28,6 +28,15 @@
 // take; nothing queues, so memory per viewer is one frame at most. Nothing is
 // encoded while nobody watches.
 //
+// Other cameras of the robot: with Config.Graph set, the ROS graph's other
+// sensor_msgs Image and CompressedImage topics are listed on the index page,
+// in /state and in 404 answers, and /stream, /snapshot and /stream_viewer
+// serve them under their own full names (a CompressedImage topic's JPEG bytes
+// pass through unchanged). The server subscribes to such a topic only while
+// someone watches it: one subscription shared by all its viewers, ended a
+// linger (3 s) after the last one leaves. The index page links them without
+// live views, so opening it subscribes to nothing.
+//
 // Differences from web_video_server on purpose: CORS headers only when an
 // origin is configured; every value reflected into HTML is escaped (its
 // /stream_viewer is an XSS hole); no state-changing endpoint (no /shutdown);

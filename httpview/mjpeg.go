@@ -53,11 +53,12 @@ func streamHeaders(h http.Header) {
 }
 
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
-	req, rerr := s.parseView(r.URL.Query())
+	req, release, rerr := s.openView(r.URL.Query())
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return
 	}
+	defer release() // a graph topic's subscription
 	if _, ok := w.(http.Flusher); !ok {
 		fail(w, http.StatusInternalServerError, "this connection cannot stream")
 		return

@@ -46,14 +46,27 @@ func links(name string) cameraLinks {
 	}
 }
 
+// graphLinks is a graph topic on the index: links only, no live view, so
+// opening the page subscribes to nothing.
+type graphLinks struct {
+	cameraLinks
+	Type       string
+	Publishers int
+}
+
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 	host, _ := os.Hostname()
 	data := struct {
-		Host   string
-		Topics []cameraLinks
-	}{Host: host}
+		Host      string
+		Topics    []cameraLinks
+		WithGraph bool
+		Graph     []graphLinks
+	}{Host: host, WithGraph: s.graph != nil}
 	for _, t := range s.topics {
 		data.Topics = append(data.Topics, links(t.name))
+	}
+	for _, t := range s.graphTopics() {
+		data.Graph = append(data.Graph, graphLinks{cameraLinks: links(t.Name), Type: t.Type, Publishers: t.Publishers})
 	}
 	s.render(w, r, indexPage, data)
 }
@@ -68,7 +81,7 @@ func (s *Server) handleViewer(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	snap := url.Values{"topic": {req.topic.name}}
-	if req.typ == typeCompressed {
+	if req.typ == typeCompressed && req.topic.graph == "" { // a graph topic has no "/compressed" twin
 		snap.Set("topic", req.topic.name+"/compressed")
 	}
 	s.render(w, r, viewerPage, struct{ Topic, StreamURL, SnapshotURL string }{

@@ -100,11 +100,23 @@ func intParam(q url.Values, name string, def, lo, hi int, allowed string) (int, 
 }
 
 // lookup resolves a topic name as given, with or without the leading slash
-// (web_video_server accepts both), and its "/compressed" form.
+// (web_video_server accepts both): the server's own cameras and their
+// "/compressed" form first, then the graph's topics.
 func (s *Server) lookup(name string) (t *topic, compressed bool) {
 	if !strings.HasPrefix(name, "/") {
 		name = "/" + name
 	}
+	if t, compressed := s.lookupOwn(name); t != nil {
+		return t, compressed
+	}
+	if t := s.lookupGraph(name); t != nil {
+		return t, false
+	}
+	return nil, false
+}
+
+// lookupOwn resolves a full name among the server's own cameras.
+func (s *Server) lookupOwn(name string) (t *topic, compressed bool) {
 	if t := s.byName[name]; t != nil {
 		return t, false
 	}
@@ -128,12 +140,15 @@ func quote(v string) string {
 var htmlSafe = strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, "'", `\u0027`)
 
 func (s *Server) topicList() string {
-	if len(s.topics) == 0 {
-		return "(none)"
-	}
 	names := make([]string, 0, 2*len(s.topics))
 	for _, t := range s.topics {
 		names = append(names, t.name, t.name+"/compressed")
+	}
+	for _, t := range s.graphTopics() {
+		names = append(names, t.Name)
+	}
+	if len(names) == 0 {
+		return "(none)"
 	}
 	return strings.Join(names, ", ")
 }

@@ -45,6 +45,12 @@ type Config struct {
 	// Log receives connections, failures and auth refusals. Nil discards.
 	Log func(level stream.LogLevel, msg string)
 
+	// Graph, when set, also serves the ROS graph's other image topics,
+	// subscribed while watched (graph.go). GraphLinger is how long a
+	// subscription outlives its last viewer; 0 means 3 s.
+	Graph       Graph
+	GraphLinger time.Duration
+
 	// WriteTimeout bounds how long one frame may take to reach a viewer; a
 	// viewer slower than that is disconnected. 0 means 10 s.
 	WriteTimeout time.Duration
@@ -61,6 +67,7 @@ type Server struct {
 	cfg     Config
 	topics  []*topic
 	byName  map[string]*topic
+	graph   *graphSet // nil without Config.Graph
 	handler http.Handler
 
 	ctx    context.Context // canceled by Close: ends every request
@@ -81,6 +88,9 @@ type topic struct {
 	name   string
 	frames *stream.Latest
 	rate   seqMeter // the camera's frame rate, as seen by its viewers
+
+	graph string    // a graph topic's ROS type; "" for the server's own cameras
+	feed  GraphFeed // a subscribed graph topic's feed
 }
 
 // New checks the configuration and topics. It binds nothing: call Start or Serve.
@@ -124,6 +134,9 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		tp := &topic{name: t.Name, frames: t.Frames}
 		s.topics = append(s.topics, tp)
 		s.byName[t.Name] = tp
+	}
+	if cfg.Graph != nil {
+		s.graph = newGraphSet(cfg.Graph, cfg.GraphLinger, cfg.Log)
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.handler = s.routes()
@@ -279,6 +292,9 @@ func (s *Server) Close() error {
 	case <-done:
 	case <-time.After(closeWait):
 		err = errors.Join(err, fmt.Errorf("httpview: %d viewer(s) still running %s after close", s.Viewers(), closeWait))
+	}
+	if s.graph != nil {
+		s.graph.close()
 	}
 	return err
 }

@@ -17,11 +17,12 @@ const snapshotWait = 5 * time.Second
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	q.Del("type")
-	req, rerr := s.parseView(q)
+	req, release, rerr := s.openView(q)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return
 	}
+	defer release() // a graph topic's subscription lingers for the next snapshot
 	f := req.topic.frames.Load()
 	if f == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), snapshotWait)
@@ -29,7 +30,13 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		cancel()
 	}
 	if f == nil {
-		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("no frame from %s yet (waited %s)", req.topic.name, snapshotWait))
+		msg := fmt.Sprintf("no frame from %s yet (waited %s)", req.topic.name, snapshotWait)
+		if req.topic.feed != nil {
+			if err := req.topic.feed.Err(); err != nil {
+				msg += ": " + err.Error()
+			}
+		}
+		fail(w, http.StatusServiceUnavailable, msg)
 		return
 	}
 	jpeg, err := f.JPEG(s.options(req, f))

@@ -3,7 +3,9 @@ package httpview
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"time"
 
 	"webcam/capture"
@@ -32,6 +34,19 @@ type HTTPState struct {
 	Encodes    uint64        `json:"jpeg_encodes"` // by anyone in the process since start
 	Topics     []TopicState  `json:"topics"`
 	Clients    []ViewerState `json:"clients"`
+	// The ROS graph's other image topics (graph.go); empty without Config.Graph.
+	GraphTopics bool              `json:"graph_topics"`
+	Graph       []GraphTopicState `json:"graph"`
+}
+
+// GraphTopicState is one image topic of the ROS graph in /state; the frame
+// fields are set while the server is subscribed to it.
+type GraphTopicState struct {
+	TopicState
+	Type       string `json:"type"`
+	Publishers int    `json:"publishers"`
+	Subscribed bool   `json:"subscribed"`
+	Error      string `json:"error,omitempty"` // why its newest message gave no frame
 }
 
 func (s *Server) httpState() HTTPState {
@@ -45,21 +60,51 @@ func (s *Server) httpState() HTTPState {
 	s.mu.Unlock()
 	now := time.Now()
 	for _, t := range s.topics {
-		ts := TopicState{Topic: t.name}
-		for _, c := range clients {
-			if c.Topic == t.name {
-				ts.Viewers++
-			}
+		st.Topics = append(st.Topics, topicState(t, clients, now))
+	}
+	st.GraphTopics, st.Graph = s.graph != nil, []GraphTopicState{}
+	if s.graph == nil {
+		return st
+	}
+	subscribed := s.graph.subscribed()
+	for _, g := range s.graphTopics() {
+		gs := GraphTopicState{TopicState: TopicState{Topic: g.Name}, Type: g.Type, Publishers: g.Publishers}
+		if t := subscribed[g.Name]; t != nil {
+			gs.watched(t, clients, now)
+			delete(subscribed, g.Name)
 		}
-		if f := t.frames.Load(); f != nil {
-			ts.Seq, ts.Width, ts.Height, ts.Format = f.Seq, f.Width, f.Height, string(f.Format)
-			ts.Stamp = float64(f.Stamp.UnixNano()) / 1e9
-			ts.AgeS = now.Sub(f.Stamp).Seconds()
-			ts.FPS = t.rate.rate(now)
-		}
-		st.Topics = append(st.Topics, ts)
+		st.Graph = append(st.Graph, gs)
+	}
+	for _, name := range slices.Sorted(maps.Keys(subscribed)) { // still subscribed, but no publisher is left
+		gs := GraphTopicState{Type: subscribed[name].graph}
+		gs.watched(subscribed[name], clients, now)
+		st.Graph = append(st.Graph, gs)
 	}
 	return st
+}
+
+// watched fills in a subscribed graph topic's frames and error.
+func (gs *GraphTopicState) watched(t *topic, clients []ViewerState, now time.Time) {
+	gs.TopicState, gs.Subscribed = topicState(t, clients, now), true
+	if err := t.feed.Err(); err != nil {
+		gs.Error = err.Error()
+	}
+}
+
+func topicState(t *topic, clients []ViewerState, now time.Time) TopicState {
+	ts := TopicState{Topic: t.name}
+	for _, c := range clients {
+		if c.Topic == t.name {
+			ts.Viewers++
+		}
+	}
+	if f := t.frames.Load(); f != nil {
+		ts.Seq, ts.Width, ts.Height, ts.Format = f.Seq, f.Width, f.Height, string(f.Format)
+		ts.Stamp = float64(f.Stamp.UnixNano()) / 1e9
+		ts.AgeS = now.Sub(f.Stamp).Seconds()
+		ts.FPS = t.rate.rate(now)
+	}
+	return ts
 }
 
 // handleState merges the node's state (when it is a JSON object) with "http".
