@@ -1,0 +1,164 @@
+"""`make bench`: our node against an rclpy + OpenCV publisher, side by side on
+this machine, then the Go micro-benchmarks; prints the tables and writes
+docs/bench.md (full runs) and bench/results.json.
+
+Environment:
+  BENCH_SECONDS       measured window per case (default 10)
+  BENCH_WARMUP        seconds after the first message before measuring (3)
+  BENCH_LONG_SECONDS  an extra raw 1080p run of our node this long (60; 0: none)
+  BENCH_IDLE_SECONDS  publisher CPU measured this long before anyone subscribes (3)
+  BENCH_CASES         regexp: run only matching case ids, e.g. '1920x1080/raw'
+                      (a filtered run leaves docs/bench.md alone)
+  BENCH_GO            0 skips the Go micro-benchmarks
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+
+import cv2
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gobench  # noqa: E402
+import procs  # noqa: E402
+from cases import Case, Runner  # noqa: E402
+from pattern import write_mjpeg  # noqa: E402
+from report import SIZES, e2e_section, jpeg_section, machine_section, publish_section, source_section  # noqa: E402
+from targets import targets_section  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def env_number(name, default):
+    v = os.environ.get(name, "")
+    try:
+        return float(v) if v else default
+    except ValueError:
+        sys.exit(f"bench: {name}={v!r} is not a number of seconds")
+
+
+def plan(seconds, long_seconds):
+    cases = []
+    for size in SIZES:
+        w, h = (int(x) for x in size.split("x"))
+        cases += [Case(w, h, "raw", "ours", seconds), Case(w, h, "raw", "baseline", seconds)]
+        cases += [Case(w, h, "compressed", who, seconds)
+                  for who in ("ours", "baseline", "ours-mjpeg", "baseline-mjpeg")]
+        if size == "1280x720":
+            cases.append(Case(w, h, "compressed", "ours", seconds, subscribers=3))
+    # Informative: the same raw 1080p pair with a shared-memory segment that
+    # holds a whole frame (see bench/fastdds_large_shm.xml).
+    shm = {"FASTDDS_DEFAULT_PROFILES_FILE": os.path.join(ROOT, "bench", "fastdds_large_shm.xml")}
+    cases += [Case(1920, 1080, "raw", who, seconds, note="64 MiB SHM", pub_env=shm) for who in ("ours", "baseline")]
+    if long_seconds > seconds:
+        cases.append(Case(1920, 1080, "raw", "ours", long_seconds, note=f"{long_seconds:g} s"))
+    return cases
+
+
+def run_out(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine(seconds, warmup, idle):
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
+    dirty = " + uncommitted changes in the tree" if run_out(["git", "status", "--porcelain", "--untracked-files=no"]) else ""
+    return {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "cpu": cpu, "nproc": os.cpu_count(), "mem": f"{int(mem) / 1024 / 1024:.1f} GiB",
+            "kernel": platform.release(), "load_start": "%.2f %.2f %.2f" % procs.loadavg(),
+            "commit": run_out(["git", "rev-parse", "--short", "HEAD"]) + dirty,
+            "go": run_out(["go", "env", "GOVERSION"]), "python": platform.python_version(),
+            "cv2": cv2.__version__, "rmw": os.environ.get("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp") + " (ROS 2 Kilted wheels)",
+            "settings": f"{seconds:g} s measured per case after {warmup:g} s warm-up (and {idle:g} s with no "
+                        "subscriber before that), 30 fps requested; "
+                        "reliable, keep last 2 on both ends; each case in its own ROS domain and namespace, "
+                        "ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST; cases run one at a time"}
+
+
+def main():
+    # Ctrl-C ends the bench even when started from a script that ignores
+    # SIGINT (Python then leaves it ignored); Children stops every process.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    seconds, warmup = env_number("BENCH_SECONDS", 10), env_number("BENCH_WARMUP", 3)
+    long_seconds = env_number("BENCH_LONG_SECONDS", 60)
+    idle = env_number("BENCH_IDLE_SECONDS", 3)
+    pick = os.environ.get("BENCH_CASES", "")
+    node_bin = os.path.join(ROOT, "build", "webcam_node")
+    if not os.access(node_bin, os.X_OK):
+        sys.exit(f"bench: {node_bin} is missing: run make build")
+    cases = [c for c in plan(seconds, long_seconds) if not pick or re.search(pick, c.id)]
+    if not cases and pick:
+        sys.exit(f"bench: BENCH_CASES={pick!r} matches no case")
+    info = machine(seconds, warmup, idle)
+    print(f"bench: load average {info['load_start']} on {info['nproc']} × {info['cpu']}", flush=True)
+    work = tempfile.mkdtemp(prefix="webcam-bench-")
+    print(f"bench: logs in {work}", flush=True)
+    results, gores, errors = [], {}, []
+    with procs.Children() as children:
+        try:
+            videos = {}
+            for c in cases:
+                if c.who.endswith("mjpeg") and c.size not in videos:
+                    videos[c.size] = write_mjpeg(os.path.join(work, f"pattern_{c.size}.avi"), c.width, c.height)
+            if os.environ.get("BENCH_GO", "1") != "0":
+                genv = {**os.environ, "ROS_DOMAIN_ID": str(230), "ROS_AUTOMATIC_DISCOVERY_RANGE": "LOCALHOST"}
+                with open(os.path.join(work, "gobench.log"), "w") as log:
+                    gores, goerr = gobench.run(ROOT, genv, log)
+                errors += goerr
+            runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160)
+            for c in cases:
+                print(f"bench: {c.id} ({c.seconds:g} s) ...", end=" ", flush=True)
+                r = runner.run(c)
+                results.append(r)
+                print(r.get("error", "").splitlines()[0] if r.get("error") else
+                      f"{r['fps']:.2f} fps, p50 {r['lat_p50_ms']:.1f} ms, p99 {r['lat_p99_ms']:.1f} ms, "
+                      f"CPU {r['cpu_s'] * 1000 / max(1, r['received']):.2f} ms/frame, load {r['load1']:.2f}", flush=True)
+                if r.get("error"):
+                    errors.append(f"{c.id}: {r['error']}")
+        except KeyboardInterrupt:
+            print("\nbench: interrupted; stopping children", flush=True)
+            return 130
+        finally:
+            for v in os.listdir(work):
+                if v.endswith(".avi"):
+                    os.remove(os.path.join(work, v))
+    info["load_end"] = "%.2f %.2f %.2f" % procs.loadavg()
+    md = document(info, results, gores, pick)
+    print("\n" + md)
+    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+        json.dump({"machine": info, "cases": results, "go": gores, "filter": pick}, f, indent=1)
+    if not pick:
+        with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
+            f.write(md)
+        print("bench: wrote docs/bench.md and bench/results.json")
+    else:
+        print("bench: filtered run: wrote bench/results.json only")
+    for e in errors:
+        print("bench: error:", e, file=sys.stderr)
+    if not errors:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if errors else 0
+
+
+def document(info, results, gores, pick):
+    lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
+             "Written by `make bench` (bench/run.py); rerun it rather than editing this file."
+             + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""), ""]
+    lines += machine_section(info) + [""] + e2e_section(results) + [""]
+    if gores:
+        lines += publish_section(gores) + [""] + jpeg_section(gores) + [""] + source_section(gores) + [""]
+    lines += targets_section(results, gores) + [""]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

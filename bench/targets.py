@@ -1,0 +1,72 @@
+"""The issue's targets, checked against this run's measurements."""
+from cases import cpu_per_frame
+from report import by_id, fmt, ratio
+
+
+def verdict(ok):
+    return "—" if ok is None else ("met" if ok else "**missed**")
+
+
+def targets(results, gobench):
+    """Rows of (target, measured, verdict)."""
+    r = by_id(results)
+    rows = []
+
+    def cpu(case_id):
+        return cpu_per_frame(r[case_id]) if case_id in r else None
+
+    # Raw 1080p30 delivered for 60 s: the long case when it ran.
+    long = next((x for x in results if x["id"].startswith("1920x1080/raw/ours") and x["seconds"] >= 60
+                 and not x.get("error")), None)
+    raw = long or r.get("1920x1080/raw/ours")
+    if raw and not raw.get("error"):
+        ok = raw["fps"] >= 29.5 if raw["seconds"] >= 60 else None
+        rows.append(("Raw 1080p30: ≥ 29.5 fps delivered for 60 s",
+                     f"{raw['fps']:.2f} fps over {raw['window_s']:.0f} s, {raw['dropped']} of {raw['expected']} dropped"
+                     + ("" if raw["seconds"] >= 60 else " (window shorter than 60 s)"), verdict(ok)))
+    for size in ("640x480", "1280x720", "1920x1080"):
+        q = ratio(cpu(f"{size}/raw/ours"), cpu(f"{size}/raw/baseline"))
+        rows.append((f"Raw {size}: publisher CPU/frame ≤ 1/3 of rclpy+cv2",
+                     f"{fmt(cpu(f'{size}/raw/ours'))} vs {fmt(cpu(f'{size}/raw/baseline'))} ms = {fmt(q, 3)}×",
+                     verdict(None if q is None else q <= 1 / 3)))
+    for size, key in (("1280x720", "1280x720"), ("1920x1080", "1920x1080")):
+        floor = gobench.get(f"PublishImage/{key}/copy", {}).get("ns/op")
+        for path, label in (("publish/subscribers=0", "no subscriber"), ("publishFrame/subscribers=1", "one subscriber"),
+                            ("SHM64/publishFrame/subscribers=1", "one subscriber, 64 MiB SHM segment")):
+            shm, path = path.startswith("SHM64/"), path.removeprefix("SHM64/")
+            ns = gobench.get(f"{'SHM64/' if shm else ''}PublishImage/{key}/{path}", {}).get("ns/op")
+            q = ratio(ns, floor)
+            rows.append((f"Serialize+publish {size}, {label}: ≤ 2× memcpy floor",
+                         f"{fmt(ns and ns / 1000, 0)} vs {fmt(floor and floor / 1000, 0)} µs = {fmt(q)}×",
+                         verdict(None if q is None else q <= 2)))
+        allocs = gobench.get(f"PublishImage/{key}/publishFrame/subscribers=1", {}).get("allocs/op")
+        rows.append((f"No allocation per frame on the publish path ({size})",
+                     f"{fmt(allocs, 0)} allocs/op in publishFrame", verdict(None if allocs is None else allocs == 0)))
+    for size in ("640x480", "1280x720", "1920x1080"):
+        ours = cpu(f"{size}/compressed/ours-mjpeg")
+        enc, dec = cpu(f"{size}/compressed/baseline"), cpu(f"{size}/compressed/baseline-mjpeg")
+        q = ratio(ours, enc)
+        rows.append((f"Compressed {size} from MJPEG: CPU/frame ≤ 1/10 of the baseline's encode",
+                     f"{fmt(ours)} ms vs {fmt(enc)} (pattern + imencode) = {fmt(q, 3)}×; "
+                     f"vs {fmt(dec)} (same file, decode + imencode) = {fmt(ratio(ours, dec), 3)}×",
+                     verdict(None if q is None else q <= 0.1)))
+    for who, label in (("ours", "node encoding"), ("ours-mjpeg", "MJPEG passthrough")):
+        c = r.get(f"1280x720/compressed/{who}")
+        if c and not c.get("error"):
+            rows.append((f"Latency 720p compressed ({label}): p50 ≤ 5 ms, p99 ≤ 15 ms",
+                         f"p50 {c['lat_p50_ms']:.1f} ms, p99 {c['lat_p99_ms']:.1f} ms",
+                         verdict(c["lat_p50_ms"] <= 5 and c["lat_p99_ms"] <= 15)))
+    shared = [gobench.get(f"JPEGShared/{k}/consumers=4", {}).get("encodes/frame") for k in ("720p", "1080p")]
+    shared = [s for s in shared if s is not None]
+    one, three = cpu("1280x720/compressed/ours"), cpu("1280x720/compressed/ours/3subs")
+    rows.append(("One JPEG encode per frame however many consumers",
+                 f"{', '.join(fmt(s) for s in shared) or '—'} encodes/frame with 4 consumers (Go); "
+                 f"node 720p CPU/frame {fmt(one)} ms with 1 subscriber, {fmt(three)} ms with 3",
+                 verdict(None if not shared else all(s == 1 for s in shared))))
+    return rows
+
+
+def targets_section(results, gobench):
+    lines = ["## Targets (issue 7)", "", "| target | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, gobench)]
+    return lines

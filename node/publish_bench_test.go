@@ -1,0 +1,212 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/tiiuae/rclgo/pkg/rclgo"
+	"golang.org/x/sys/unix"
+
+	"webcam/capture"
+	"webcam/cdr"
+)
+
+// Per-frame cost of publishing image_raw through the node's in-place
+// serialized publisher, against a plain copy of the same pixels (the floor no
+// publisher can beat). Run with:
+//
+//	go test -run '^$' -bench PublishImage -benchmem ./node/
+//
+// The subscriber of the subscribers=1 cases is another process (this test
+// binary run as TestPublishBenchSubscriberProcess), so its receive work and
+// allocations are not counted here. cpu-ms/frame is this process's CPU
+// (all threads: Fast DDS's included) per frame.
+
+var publishBenchSizes = []struct {
+	name string
+	w, h int
+}{{"1280x720", 1280, 720}, {"1920x1080", 1920, 1080}}
+
+// benchSubscriberTopic names the env variable that turns this test binary
+// into a subscriber process for the benchmark.
+const benchSubscriberTopic = "WEBCAM_BENCH_SUBSCRIBE_TOPIC"
+
+func BenchmarkPublishImage(b *testing.B) {
+	isolateROS(b)
+	rctx, err := rclgo.NewContextWithOpts(nil, rclgo.NewDefaultContextOptions())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rctx.Close()
+	ns := fmt.Sprintf("/publish_bench_%d", os.Getpid())
+	rn, err := rctx.NewNode("publish_bench", ns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The node's default image QoS: reliable, volatile, keep last 2.
+	opts := rclgo.NewDefaultPublisherOptions()
+	opts.Qos.Depth = defaultImageDepth
+	pub, err := rn.NewPublisher(TopicImage, imageTypeSupport(), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := newSerializedPublisher(pub)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer w.Close()
+	ws := &writers{image: w}
+	n := &Node{}
+	n.pubConfig.Store(&pubConfig{frameID: "camera", encoding: capture.RGB8, publishRaw: true})
+
+	for _, size := range publishBenchSizes {
+		f := noiseFrame(size.w, size.h)
+		msg := cdr.Image{Header: cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: "camera"},
+			Height: uint32(size.h), Width: uint32(size.w), Encoding: "rgb8", Step: uint32(f.Step), Data: f.Data}
+		// moves says whether fn handles the pixels (for MB/s): the idle path does not.
+		run := func(name string, subscribers int, moves bool, fn func() error) {
+			b.Run(size.name+"/"+name, func(b *testing.B) {
+				if subscribers > 0 {
+					stop := startBenchSubscriber(b, ns+"/"+TopicImage)
+					defer stop()
+				}
+				waitForSubscribers(b, w, subscribers)
+				if err := fn(); err != nil { // grows the buffer, as the first frame does
+					b.Fatal(err)
+				}
+				if moves {
+					b.SetBytes(int64(len(f.Data)))
+				}
+				b.ReportAllocs()
+				cpu0 := processCPU()
+				for b.Loop() {
+					if err := fn(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(processCPU()-cpu0)/float64(time.Millisecond)/float64(b.N), "cpu-ms/frame")
+			})
+		}
+		floor := make([]byte, len(f.Data))
+		run("copy", 0, true, func() error { copy(floor, f.Data); return nil })
+		run("serialize", 0, true, func() error { // AppendCDR into rcl's buffer, not published
+			buf, err := w.buffer(msg.Size())
+			if err == nil {
+				_, err = msg.AppendCDR(buf)
+			}
+			return err
+		})
+		run("publish/subscribers=0", 0, true, func() error { return publishCDR(w, &msg) })
+		// The node's own per-frame path: subscription count, header, serialize,
+		// publish. With nobody subscribed it must do next to nothing.
+		run("publishFrame/subscribers=0", 0, false, func() error { return n.publishFrame(ws, f) })
+		run("publishFrame/subscribers=1", 1, true, func() error { return n.publishFrame(ws, f) })
+	}
+}
+
+// isolateROS keeps the benchmark's DDS traffic on this machine and, unless
+// the caller chose one, in a domain of its own.
+func isolateROS(b *testing.B) {
+	if os.Getenv("ROS_DOMAIN_ID") == "" {
+		b.Setenv("ROS_DOMAIN_ID", fmt.Sprint(os.Getpid()%100+101))
+	}
+	if os.Getenv("ROS_AUTOMATIC_DISCOVERY_RANGE") == "" {
+		b.Setenv("ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")
+	}
+}
+
+// noiseFrame is an rgb8 frame of noise, as a capture source would hand over.
+func noiseFrame(w, h int) *capture.Frame {
+	data := make([]byte, w*h*3)
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range data {
+		data[i] = byte(rng.Uint32())
+	}
+	return &capture.Frame{Seq: 1, Stamp: time.Now(), Width: w, Height: h, Format: capture.RGB8, Step: w * 3, Data: data}
+}
+
+func processCPU() time.Duration {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// waitForSubscribers waits until rcl reports want matched subscriptions:
+// discovery (and forgetting a stopped subscriber) takes a moment.
+func waitForSubscribers(b *testing.B, w *serializedPublisher, want int) {
+	deadline := time.Now().Add(20 * time.Second)
+	for w.subscribers() != want {
+		if time.Now().After(deadline) {
+			b.Fatalf("%s has %d subscribers after 20 s, want %d", w.pub.TopicName, w.subscribers(), want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// startBenchSubscriber runs this test binary as a subscriber of topic; stop
+// closes its stdin, which ends it.
+func startBenchSubscriber(b *testing.B, topic string) (stop func()) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPublishBenchSubscriberProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), benchSubscriberTopic+"="+topic)
+	cmd.Stderr = os.Stderr // its stdout is only the test runner's "PASS"
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		stdin.Close()
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+			<-done
+		}
+	}
+}
+
+// TestPublishBenchSubscriberProcess is the benchmark's subscriber when run
+// by startBenchSubscriber; as an ordinary test it has nothing to do.
+func TestPublishBenchSubscriberProcess(t *testing.T) {
+	topic := os.Getenv(benchSubscriberTopic)
+	if topic == "" {
+		return
+	}
+	rctx, err := rclgo.NewContextWithOpts(nil, rclgo.NewDefaultContextOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rctx.Close()
+	rn, err := rctx.NewNode("publish_bench_subscriber", "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := rclgo.NewDefaultSubscriptionOptions()
+	opts.Qos.Depth = defaultImageDepth
+	sub, err := rn.NewSubscription(topic, imageTypeSupport(), opts, func(s *rclgo.Subscription) {
+		s.TakeSerializedMessage() // receive and drop, as a consumer that only reads would
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws, err := rctx.NewWaitSet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws.AddSubscriptions(sub)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { io.Copy(io.Discard, os.Stdin); cancel() }() // parent closed stdin or died
+	ws.Run(ctx)
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make bench`: webcam_node against an rclpy + OpenCV publisher, end to end
+# at 640x480, 1280x720 and 1920x1080 (raw and compressed), plus the Go
+# micro-benchmarks; writes docs/bench.md and bench/results.json. Not part of
+# `make test`. Knobs: BENCH_SECONDS, BENCH_WARMUP, BENCH_LONG_SECONDS,
+# BENCH_CASES, BENCH_GO (see bench/run.py). Takes about 8 minutes.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+[ -n "${CGO_CFLAGS:-}" ] || source scripts/rosenv.sh
+export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
+# The machine may be shared: say how busy it is, since every figure depends on it.
+echo "bench: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
+exec .venv/bin/python bench/run.py "$@"
