@@ -19,8 +19,9 @@ const PasswordEnv = "WEBCAM_HTTP_PASSWORD"
 // httpViewer owns the built-in HTTP server and restarts it when an http_*
 // parameter changes, keeping the old one if the new one cannot start.
 type httpViewer struct {
-	n   *Node
-	ctx context.Context
+	n     *Node
+	ctx   context.Context
+	graph *graphImages // other nodes' image topics, while http_graph_topics is true
 
 	mu  sync.Mutex
 	srv *httpview.Server
@@ -56,11 +57,12 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 // startHTTP starts the viewer for the node's image topic and installs the
 // live-change hook. http_port 0 leaves it off until a change turns it on.
 func (n *Node) startHTTP(ctx context.Context) error {
-	v := &httpViewer{n: n, ctx: ctx}
+	v := &httpViewer{n: n, ctx: ctx, graph: newGraphImages(n)}
 	cfg, err := n.httpConfig(n.params)
 	if err != nil {
 		return err
 	}
+	cfg.Graph = v.graphHook(n.params)
 	if err := v.start(cfg); err != nil {
 		return err
 	}
@@ -106,6 +108,7 @@ func (v *httpViewer) apply(changes []rosparam.Change) error {
 	if err != nil {
 		return err
 	}
+	cfg.Graph = v.graphHook(scratch)
 	if _, err := httpview.New(cfg, v.topics()); err != nil {
 		return err // refuse a bad configuration before stopping anything
 	}
@@ -131,6 +134,26 @@ func (v *httpViewer) close() {
 	if srv != nil {
 		srv.Close()
 	}
+}
+
+// graphHook is the viewer's Graph when http_graph_topics is on, else nil (an
+// untyped nil: a nil *graphImages in the interface would read as "on").
+func (v *httpViewer) graphHook(t *rosparam.Table) httpview.Graph {
+	if !flag(t, pHTTPGraph) {
+		return nil
+	}
+	return v.graph
+}
+
+// stopHTTP closes the viewer and ends its subscriptions to other nodes'
+// topics, waiting for them: Run calls it before returning, as rcl
+// subscriptions must be finalized before the node.
+func (n *Node) stopHTTP() {
+	if n.http == nil {
+		return
+	}
+	n.http.close()
+	n.http.graph.closeAll()
 }
 
 // Viewers is the number of HTTP streams being watched.

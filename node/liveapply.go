@@ -32,7 +32,7 @@ var paramGroups = func() map[string]paramGroup {
 	for _, p := range []string{pFrameID, pOutputEncoding, pJPEGQuality, pPublishRaw, pPublishComp, pPublishInfo} {
 		m[p] = groupPublish
 	}
-	for _, p := range []string{pHTTPPort, pHTTPAddress, pHTTPUser, pHTTPPassFile, pHTTPCORS} {
+	for _, p := range []string{pHTTPPort, pHTTPAddress, pHTTPUser, pHTTPPassFile, pHTTPCORS, pHTTPGraph} {
 		m[p] = groupHTTP
 	}
 	for _, s := range controlSpecs {

@@ -133,6 +133,7 @@ func (n *Node) Run(ctx context.Context) error {
 	if err := n.startHTTP(ctx); err != nil {
 		return err
 	}
+	defer n.stopHTTP() // after the loops below: ends the viewer's ROS subscriptions before rcl goes away
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() { defer wg.Done(); n.publishLoop(ctx) }()

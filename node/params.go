@@ -30,6 +30,7 @@ const (
 	pHTTPUser       = "http_user"
 	pHTTPPassFile   = "http_password_file"
 	pHTTPCORS       = "http_cors_origin"
+	pHTTPGraph      = "http_graph_topics"
 )
 
 // PixelFormats are the accepted pixel_format values: empty (the device's
@@ -77,6 +78,7 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth"},
 		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged"},
 		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none"},
+		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched"},
 	}
 	return append(specs, controlSpecs...)
 }

@@ -1,0 +1,179 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/tiiuae/rclgo/pkg/rclgo"
+	"github.com/tiiuae/rclgo/pkg/rclgo/types"
+
+	"webcam/httpview"
+	"webcam/stream"
+)
+
+// graphImages is the web viewer's window on the rest of the ROS graph
+// (httpview.Graph): the Image and CompressedImage topics other nodes publish,
+// each subscribed with a QoS its publishers can match while the viewer asks
+// for it. httpview shares one feed per topic among its viewers.
+type graphImages struct {
+	n *Node
+
+	mu     sync.Mutex
+	feeds  map[*graphFeed]struct{}
+	closed bool
+}
+
+func newGraphImages(n *Node) *graphImages {
+	return &graphImages{n: n, feeds: map[*graphFeed]struct{}{}}
+}
+
+// graphDepth: the viewer shows the newest frame only.
+const graphDepth = 1
+
+var errGraphClosed = errors.New("the node is shutting down")
+
+// Topics lists the image topics with at least one publisher, except the
+// node's own.
+func (g *graphImages) Topics() []httpview.GraphTopic {
+	all, err := g.n.rn.GetTopicNamesAndTypes(true) // true: ROS names, not DDS ones
+	if err != nil {
+		g.n.logThrottled("graph-topics", "web viewer: listing the ROS graph's topics: %v", err)
+		return nil
+	}
+	own := map[string]bool{}
+	for _, t := range publishedTopics {
+		own[g.n.resolvedTopic(t)] = true
+	}
+	var out []httpview.GraphTopic
+	for name, typs := range all {
+		if own[name] || len(typs) != 1 || (typs[0] != imageType && typs[0] != compressedImageType) {
+			continue
+		}
+		pubs, err := g.n.rn.GetPublishersInfoByTopic(name, true) // true: name is a ROS name
+		if err != nil || len(pubs) == 0 {
+			continue // only subscribers: nothing to show
+		}
+		out = append(out, httpview.GraphTopic{Name: name, Type: typs[0], Publishers: len(pubs)})
+	}
+	return out
+}
+
+// matchQoS picks the subscription QoS every publisher in pubs can serve:
+// best effort if any publisher is best effort (a reliable subscription gets
+// nothing from it), transient local only if all are (then the last frame
+// arrives at once, which a snapshot of a slow topic needs).
+func matchQoS(pubs []rclgo.TopicEndpointInfo) subscriptionQoS {
+	q := subscriptionQoS{depth: graphDepth, transientLocal: len(pubs) > 0}
+	for _, p := range pubs {
+		if p.QosProfile.Reliability == rclgo.ReliabilityBestEffort {
+			q.bestEffort = true
+		}
+		if p.QosProfile.Durability != rclgo.DurabilityTransientLocal {
+			q.transientLocal = false
+		}
+	}
+	return q
+}
+
+// Subscribe starts a feed of name's frames.
+func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
+	all, err := g.n.rn.GetTopicNamesAndTypes(true)
+	if err != nil {
+		return nil, fmt.Errorf("listing topics: %w", err)
+	}
+	typs := all[name]
+	var ts types.MessageTypeSupport
+	switch {
+	case len(typs) != 1:
+		return nil, fmt.Errorf("topic has types %v, want one of %s, %s", typs, imageType, compressedImageType)
+	case typs[0] == imageType:
+		ts = imageTypeSupport()
+	case typs[0] == compressedImageType:
+		ts = compressedTypeSupport()
+	default:
+		return nil, fmt.Errorf("type %s is not %s or %s", typs[0], imageType, compressedImageType)
+	}
+	pubs, err := g.n.rn.GetPublishersInfoByTopic(name, true)
+	if err != nil {
+		return nil, fmt.Errorf("publishers of %s: %w", name, err)
+	}
+	qos := matchQoS(pubs)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return nil, errGraphClosed
+	}
+	f := &graphFeed{g: g, name: name, typ: typs[0]}
+	if f.sub, err = newRCLSubscription(g.n.rn, name, ts, qos, f.deliver); err != nil {
+		return nil, err
+	}
+	g.feeds[f] = struct{}{}
+	g.n.log.Debugf("web viewer: subscribed to %s (%s) with %s for %d publisher(s)", name, typs[0], qos, len(pubs))
+	return f, nil
+}
+
+// closeAll ends every feed and refuses new ones; the node calls it before
+// rcl goes away, since a subscription must be finalized before its node.
+func (g *graphImages) closeAll() {
+	g.mu.Lock()
+	g.closed = true
+	feeds := make([]*graphFeed, 0, len(g.feeds))
+	for f := range g.feeds {
+		feeds = append(feeds, f)
+	}
+	g.mu.Unlock()
+	for _, f := range feeds {
+		if err := f.Close(); err != nil {
+			g.n.log.Warnf("web viewer: %v", err)
+		}
+	}
+}
+
+// graphFeed is one subscription's frames (httpview.GraphFeed).
+type graphFeed struct {
+	g      *graphImages
+	name   string
+	typ    string
+	sub    *rclSubscription
+	frames stream.Latest
+	seq    uint64 // of the last frame published; only the subscription's goroutine writes it
+
+	mu  sync.Mutex
+	err error // why the newest message gave no frame
+}
+
+func (f *graphFeed) Frames() *stream.Latest { return &f.frames }
+
+func (f *graphFeed) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// deliver runs on the subscription's goroutine for each newest message.
+func (f *graphFeed) deliver(msg []byte, received time.Time) {
+	fr, err := graphFrame(f.typ, msg, f.seq+1, received)
+	f.mu.Lock()
+	f.err = err
+	f.mu.Unlock()
+	if err != nil { // a bad topic sends bad messages at its frame rate: log every 5 s at most
+		f.g.n.logThrottled("graph "+f.name, "web viewer: %s: %v", f.name, err)
+		return
+	}
+	f.seq++
+	f.frames.Publish(fr)
+}
+
+// Close unsubscribes; safe to call more than once.
+func (f *graphFeed) Close() error {
+	err := f.sub.Close()
+	f.g.mu.Lock()
+	delete(f.g.feeds, f)
+	f.g.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("closing the subscription to %s: %w", f.name, err)
+	}
+	return nil
+}
