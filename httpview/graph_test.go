@@ -148,6 +148,11 @@ func TestGraphTopicIsListedAndServed(t *testing.T) {
 		t.Errorf("snapshot is %dx%d, want 160x120", w, h)
 	}
 
+	_, page = get(t, c, srv.url+"/stream_viewer?topic=/arm/image_raw&type=ros_compressed")
+	if !strings.Contains(string(page), `/snapshot?topic=%2Farm%2Fimage_raw"`) {
+		t.Errorf("viewer of a graph topic links no snapshot of that topic (a graph topic has no /compressed twin):\n%s", page)
+	}
+
 	resp, body = get(t, c, srv.url+"/stream?topic=/nobody/image_raw")
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "/arm/image_raw") {
 		t.Errorf("unknown topic: %d %s, want 404 listing /arm/image_raw", resp.StatusCode, body)

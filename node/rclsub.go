@@ -27,6 +27,7 @@ static rcl_subscription_t * webcam_ready_subscription(rcl_wait_set_t * ws) {
 import "C"
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"reflect"
@@ -197,7 +198,7 @@ func (s *rclSubscription) takeNewest() error {
 		if rc != C.RCL_RET_OK {
 			return rclError("taking a message from "+s.topic, rc)
 		}
-		newest = C.GoBytes(unsafe.Pointer(s.msg.buffer), C.int(s.msg.buffer_length))
+		newest = bytes.Clone(unsafe.Slice((*byte)(unsafe.Pointer(s.msg.buffer)), int(s.msg.buffer_length)))
 		at = time.Now()
 	}
 	if newest != nil {
