@@ -14,6 +14,9 @@ import procs
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
 TOPICS = {"raw": "image_raw", "compressed": "image_raw/compressed"}
+# Publisher-only Fast DDS settings some rows use: a shared-memory segment
+# that holds a whole 1080p frame (see the XML's comment).
+TRANSPORTS = {"64 MiB SHM": {"FASTDDS_DEFAULT_PROFILES_FILE": os.path.join(BENCH, "fastdds_large_shm.xml")}}
 # The log line of a publisher that is up: the node's source state, the
 # baseline's first publish.
 READY = r"source .*: ok$|baseline: publishing"
@@ -37,13 +40,15 @@ class Case:
     subscribers: int = 1
     fps: float = 30.0
     note: str = ""
-    pub_env: dict = field(default_factory=dict)  # extra environment of the publisher only
+    transport: str = ""  # "" for Fast DDS's defaults, else a key of TRANSPORTS
     id: str = field(init=False)
 
     def __post_init__(self):
         self.id = f"{self.width}x{self.height}/{self.stream}/{self.who}"
         if self.subscribers > 1:
             self.id += f"/{self.subscribers}subs"
+        if self.transport:
+            self.id += f"/{self.transport}"
         if self.note:
             self.id += f"/{self.note}"
 
@@ -84,8 +89,10 @@ class Runner:
         stem = os.path.join(self.logdir, case.id.replace("/", "_"))
         result = {"id": case.id, "size": case.size, "stream": case.stream, "who": case.who,
                   "publisher": PUBLISHERS[case.who], "subscribers": case.subscribers,
-                  "target_fps": case.fps, "seconds": case.seconds, "domain": domain, "note": case.note}
-        pub = self.children.start(self.publisher_cmd(case, ns), {**env, **case.pub_env}, stem + ".pub.log")
+                  "target_fps": case.fps, "seconds": case.seconds, "domain": domain, "note": case.note,
+                  "transport": case.transport}
+        pub_env = {**env, **TRANSPORTS.get(case.transport, {})}
+        pub = self.children.start(self.publisher_cmd(case, ns), pub_env, stem + ".pub.log")
         # Before anyone subscribes: what the publisher costs with no consumer
         # (our node then only captures; the baseline publishes regardless).
         if self.idle > 0 and procs.wait_log(pub.log_path, READY, 60, pub):

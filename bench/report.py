@@ -21,10 +21,11 @@ def by_id(results):
 
 
 def baseline_of(r, results):
-    """The rclpy+cv2 test-pattern case of the same size, stream and setting
-    (e.g. "64 MiB SHM"), else of the same size and stream."""
-    ids, base = by_id(results), f"{r['size']}/{r['stream']}/baseline"
-    return ids.get(f"{base}/{r['note']}") if r.get("note") and f"{base}/{r['note']}" in ids else ids.get(base)
+    """The rclpy+cv2 test-pattern case of the same size, stream and
+    transport setting."""
+    return next((b for b in results if b["who"] == "baseline" and b["size"] == r["size"]
+                 and b["stream"] == r["stream"] and b.get("transport") == r.get("transport")
+                 and not b.get("error")), None)
 
 
 def machine_section(m):
@@ -45,8 +46,9 @@ def e2e_section(results):
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
         head = f"| {r['size']} | {r['stream']} | {r['publisher']}"
-        if r.get("note"):
-            head += f" ({r['note']})"
+        extra = [x for x in (r.get("transport"), r.get("note")) if x]
+        if extra:
+            head += f" ({', '.join(extra)})"
         if r.get("error"):
             first = r["error"].splitlines()[0]
             lines.append(f"{head} | {r['subscribers']} | failed: {first} | | | | | | | |")
@@ -69,8 +71,8 @@ def e2e_section(results):
 
 def publish_section(gobench):
     lines = ["## Serialize + publish one rgb8 frame (Go, node/publish_bench_test.go)", "",
-             "| size | path | µs/frame | GB/s | CPU ms/frame | allocs/op | B/op | × memcpy floor |",
-             "|---|---|---:|---:|---:|---:|---:|---:|"]
+             "| size | path | µs/frame | GB/s | CPU ms/frame | allocs/op | B/op | failed/op | × memcpy floor |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     # (result name prefix, path, label): SHM64/ is the run with a 64 MiB
     # shared-memory segment (bench/fastdds_large_shm.xml).
     paths = [("", "copy", "plain copy of the pixels (floor)"),
@@ -89,7 +91,7 @@ def publish_section(gobench):
             mbs = g.get("MB/s")
             lines.append(f"| {size} | {label} | {g['ns/op'] / 1000:.1f} | {fmt(mbs / 1000 if mbs else None)} | "
                          f"{fmt(g.get('cpu-ms/frame'), 3)} | {g.get('allocs/op', 0):.0f} | {g.get('B/op', 0):.0f} | "
-                         f"{fmt(ratio(g['ns/op'], floor))} |")
+                         f"{fmt(g.get('failed/op'), 3)} | {fmt(ratio(g['ns/op'], floor))} |")
     return lines
 
 

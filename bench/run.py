@@ -53,11 +53,11 @@ def plan(seconds, long_seconds):
         if size == "1280x720":
             cases.append(Case(w, h, "compressed", "ours", seconds, subscribers=3))
     # Informative: the same raw 1080p pair with a shared-memory segment that
-    # holds a whole frame (see bench/fastdds_large_shm.xml).
-    shm = {"FASTDDS_DEFAULT_PROFILES_FILE": os.path.join(ROOT, "bench", "fastdds_large_shm.xml")}
-    cases += [Case(1920, 1080, "raw", who, seconds, note="64 MiB SHM", pub_env=shm) for who in ("ours", "baseline")]
+    # holds a whole frame (bench/fastdds_large_shm.xml), and the long runs.
+    cases += [Case(1920, 1080, "raw", who, seconds, transport="64 MiB SHM") for who in ("ours", "baseline")]
     if long_seconds > seconds:
-        cases.append(Case(1920, 1080, "raw", "ours", long_seconds, note=f"{long_seconds:g} s"))
+        cases += [Case(1920, 1080, "raw", "ours", long_seconds, note=f"{long_seconds:g} s", transport=t)
+                  for t in ("", "64 MiB SHM")]
     return cases
 
 
@@ -151,8 +151,14 @@ def main():
 
 def document(info, results, gores, pick):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
-             "Written by `make bench` (bench/run.py); rerun it rather than editing this file."
-             + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""), ""]
+             "Written by `make bench` (bench/run.py, about 12 minutes); rerun it rather than editing this file."
+             + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
+             "The baseline is bench/baseline_pub.py: what a user writes from \"read frames with OpenCV and fill "
+             "sensor_msgs/Image\" (rclpy timer at 30 Hz, numpy frame, `tobytes` / `cv2.imencode` q80, publish). "
+             "Both draw the same test pattern (bench/pattern.py mirrors capture/testpattern.go); the MJPEG rows play "
+             "one MJPEG .avi per size written with cv2.VideoWriter (quality 80), which the node publishes byte for byte "
+             "(file:// source) and the baseline decodes and encodes again. The measuring end is bench/subscriber.py "
+             "(rclpy, reliable, keep last 2, raw CDR).", ""]
     lines += machine_section(info) + [""] + e2e_section(results) + [""]
     if gores:
         lines += publish_section(gores) + [""] + jpeg_section(gores) + [""] + source_section(gores) + [""]

@@ -15,20 +15,24 @@ def targets(results, gobench):
     def cpu(case_id):
         return cpu_per_frame(r[case_id]) if case_id in r else None
 
-    # Raw 1080p30 delivered for 60 s: the long case when it ran.
-    long = next((x for x in results if x["id"].startswith("1920x1080/raw/ours") and x["seconds"] >= 60
-                 and not x.get("error")), None)
-    raw = long or r.get("1920x1080/raw/ours")
-    if raw and not raw.get("error"):
-        ok = raw["fps"] >= 29.5 if raw["seconds"] >= 60 else None
-        rows.append(("Raw 1080p30: ≥ 29.5 fps delivered for 60 s",
-                     f"{raw['fps']:.2f} fps over {raw['window_s']:.0f} s, {raw['dropped']} of {raw['expected']} dropped"
-                     + ("" if raw["seconds"] >= 60 else " (window shorter than 60 s)"), verdict(ok)))
-    for size in ("640x480", "1280x720", "1920x1080"):
-        q = ratio(cpu(f"{size}/raw/ours"), cpu(f"{size}/raw/baseline"))
-        rows.append((f"Raw {size}: publisher CPU/frame ≤ 1/3 of rclpy+cv2",
-                     f"{fmt(cpu(f'{size}/raw/ours'))} vs {fmt(cpu(f'{size}/raw/baseline'))} ms = {fmt(q, 3)}×",
-                     verdict(None if q is None else q <= 1 / 3)))
+    # Raw 1080p30 delivered for 60 s: the long runs when they ran, else the
+    # ordinary ones (marked as shorter).
+    raws = [x for x in results if x["who"] == "ours" and x["size"] == "1920x1080" and x["stream"] == "raw"
+            and not x.get("error")]
+    longs = [x for x in raws if x["seconds"] >= 60]
+    for x in longs or raws:
+        setting = x.get("transport") or "Fast DDS defaults"
+        ok = x["fps"] >= 29.5 if x["seconds"] >= 60 else None
+        rows.append((f"Raw 1080p30: ≥ 29.5 fps delivered for 60 s ({setting})",
+                     f"{x['fps']:.2f} fps over {x['window_s']:.0f} s, {x['dropped']} of {x['expected']} dropped"
+                     + ("" if x["seconds"] >= 60 else " (window shorter than 60 s)"), verdict(ok)))
+    for size, t in (("640x480", ""), ("1280x720", ""), ("1920x1080", ""), ("1920x1080", "/64 MiB SHM")):
+        ours, base = cpu(f"{size}/raw/ours{t}"), cpu(f"{size}/raw/baseline{t}")
+        if ours is None and t:
+            continue
+        q = ratio(ours, base)
+        rows.append((f"Raw {size}{t and ' (' + t[1:] + ')'}: publisher CPU/frame ≤ 1/3 of rclpy+cv2",
+                     f"{fmt(ours)} vs {fmt(base)} ms = {fmt(q, 3)}×", verdict(None if q is None else q <= 1 / 3)))
     for size, key in (("1280x720", "1280x720"), ("1920x1080", "1920x1080")):
         floor = gobench.get(f"PublishImage/{key}/copy", {}).get("ns/op")
         for path, label in (("publish/subscribers=0", "no subscriber"), ("publishFrame/subscribers=1", "one subscriber"),
