@@ -16,17 +16,23 @@ import (
 // once, and the capture is released by whichever of Close and the read
 // finishes last.
 type cvHandle struct {
-	mu     sync.Mutex
-	vc     *gocv.VideoCapture
-	mat    gocv.Mat
-	busy   bool          // a read is running on vc
-	closed bool          // no more use; release when not busy
-	done   chan struct{} // closed by close
+	mu       sync.Mutex
+	vc       *gocv.VideoCapture
+	mat      gocv.Mat
+	busy     bool          // a read is running on vc
+	closed   bool          // no more use; release when not busy
+	done     chan struct{} // closed by close
+	released chan struct{} // closed once the capture is released
 }
 
 func newCVHandle(vc *gocv.VideoCapture) *cvHandle {
-	return &cvHandle{vc: vc, mat: gocv.NewMat(), done: make(chan struct{})}
+	return &cvHandle{vc: vc, mat: gocv.NewMat(), done: make(chan struct{}), released: make(chan struct{})}
 }
+
+// releaseWait bounds how long close waits for a read still running in C to
+// return, so that the device is free for the next open. A V4L2 read returns
+// within a frame period; a hung one is left to finish on its own.
+const releaseWait = 2 * time.Second
 
 // cvRead is one frame as OpenCV returned it, copied out of the Mat.
 type cvRead struct {
@@ -91,7 +97,7 @@ func (h *cvHandle) read(stall time.Duration) (r cvRead, ok bool, err error) {
 	case <-h.done:
 		return r, false, ErrClosed
 	case <-timeout:
-		h.close()
+		h.abandon()
 		return r, false, fmt.Errorf("%w for %s", errStalled, stall)
 	}
 }
@@ -109,19 +115,31 @@ func (h *cvHandle) with(fn func(vc *gocv.VideoCapture) error) error {
 	return fn(h.vc)
 }
 
-// close marks the handle closed and releases the capture unless a read is
-// still running (that read releases it when it returns).
+// close marks the handle closed, unblocks read, and releases the capture;
+// if a read is still running in C, that read releases it when it returns and
+// close waits up to releaseWait for that.
 func (h *cvHandle) close() {
-	h.mu.Lock()
-	if h.closed {
-		h.mu.Unlock()
-		return
+	h.abandon()
+	t := time.NewTimer(releaseWait)
+	defer t.Stop()
+	select {
+	case <-h.released:
+	case <-t.C:
 	}
-	h.closed = true
-	close(h.done)
+}
+
+// abandon marks the handle closed and releases the capture now if no read is
+// running, without waiting for one that is.
+func (h *cvHandle) abandon() {
+	h.mu.Lock()
+	first := !h.closed
+	if first {
+		h.closed = true
+		close(h.done)
+	}
 	busy := h.busy
 	h.mu.Unlock()
-	if !busy {
+	if first && !busy {
 		h.release()
 	}
 }
@@ -129,6 +147,7 @@ func (h *cvHandle) close() {
 func (h *cvHandle) release() {
 	h.vc.Close()
 	h.mat.Close()
+	close(h.released)
 }
 
 // stallLimit is how long a live source may go without a frame before Read

@@ -51,9 +51,15 @@ func writeDevice(b *strings.Builder, d DeviceInfo) {
 	if len(d.Formats) == 0 {
 		b.WriteString("  (the driver lists no formats)\n")
 	}
+	var unsupported []string
 	for _, f := range d.Formats {
+		if f.Name == "" {
+			unsupported = append(unsupported, f.FourCC)
+			continue
+		}
 		writeFormat(b, f)
 	}
+	writeWrapped(b, "  not supported here: ", unsupported)
 	if line := controlLine(d.Controls); line != "" {
 		fmt.Fprintf(b, "  controls: %s\n", line)
 	}
@@ -70,10 +76,6 @@ func writeFormat(b *strings.Builder, f FormatInfo) {
 	if f.Emulated {
 		desc += ", emulated"
 	}
-	if f.Name == "" {
-		fmt.Fprintf(b, "  %s: not supported (no pixel_format selects it)\n", desc)
-		return
-	}
 	fmt.Fprintf(b, "  pixel_format %s (%s):\n", f.Name, desc)
 	if r := f.SizeRange; r != nil {
 		fmt.Fprintf(b, "    %s%s\n", r, ratesSuffix(r.FPS, r.FPSIsRange))
@@ -81,6 +83,31 @@ func writeFormat(b *strings.Builder, f FormatInfo) {
 	for _, s := range f.Sizes {
 		fmt.Fprintf(b, "    %dx%d%s\n", s.Width, s.Height, ratesSuffix(s.FPS, s.FPSIsRange))
 	}
+}
+
+// writeWrapped writes a comma-separated list after prefix, wrapped at about
+// 100 columns under the prefix's indentation.
+func writeWrapped(b *strings.Builder, prefix string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	indent := strings.Repeat(" ", 4)
+	line := prefix
+	for i, it := range items {
+		if i < len(items)-1 {
+			it += ","
+		}
+		if len(line)+1+len(it) > 100 && line != prefix {
+			b.WriteString(line + "\n")
+			line = indent + it
+			continue
+		}
+		if line != prefix {
+			line += " "
+		}
+		line += it
+	}
+	b.WriteString(line + "\n")
 }
 
 func ratesSuffix(rates []float64, ranged bool) string {

@@ -15,7 +15,7 @@ type DeviceInfo struct {
 	Driver  string   // e.g. "uvcvideo"
 	Bus     string   // e.g. "usb-0000:00:14.0-2"
 	Capture bool     // a video capture node this package can open
-	Kind    string   // "video capture", "metadata", "multi-planar video capture", "other"
+	Kind    string   // "video capture", "metadata", "video output", "multi-planar video capture", "non-capture"
 	Err     string   // why the node could not be queried (e.g. permission denied)
 
 	Formats  []FormatInfo
@@ -69,19 +69,26 @@ func (d *DeviceInfo) Format(fourcc string) *FormatInfo {
 	return nil
 }
 
+// formatNames lists the formats pixel_format can select, and how many others
+// the device has.
 func (d *DeviceInfo) formatNames() string {
 	var names []string
+	others := 0
 	for _, f := range d.Formats {
 		if f.Name != "" {
 			names = append(names, fmt.Sprintf("%s (%s)", f.Name, f.FourCC))
 		} else {
-			names = append(names, f.FourCC+" (not supported here)")
+			others++
 		}
 	}
+	out := strings.Join(names, ", ")
 	if len(names) == 0 {
-		return "none listed"
+		out = "none that pixel_format can select"
 	}
-	return strings.Join(names, ", ")
+	if others > 0 {
+		out += fmt.Sprintf(", and %d formats not supported here (see --list-devices)", others)
+	}
+	return out
 }
 
 // checkMode returns a ConfigError naming what the device offers when it

@@ -72,7 +72,7 @@ var errNoDevice = errors.New("no such device")
 // missing node or a device that vanished are plain errors; a node that is not
 // a V4L2 capture device is a ConfigError.
 func probeDevice(path string) (DeviceInfo, error) {
-	d := DeviceInfo{Path: path, Kind: "other"}
+	d := DeviceInfo{Path: path, Kind: "non-capture"}
 	st, err := os.Stat(path)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
@@ -113,6 +113,8 @@ func probeDevice(path string) (DeviceInfo, error) {
 		d.Kind = "multi-planar video capture"
 	case caps&v4l2CapMetaCapture != 0:
 		d.Kind = "metadata"
+	case caps&v4l2CapVideoOutput != 0:
+		d.Kind = "video output"
 	}
 	if !d.Capture {
 		return d, nil

@@ -39,7 +39,7 @@ func sampleDevices() []DeviceInfo {
 			},
 		},
 		{Path: "/dev/video1", Card: "HD Pro Webcam C920", Driver: "uvcvideo", Bus: "usb-0000:00:14.0-2", Kind: "metadata"},
-		{Path: "/dev/video2", Kind: "other", Err: "/dev/video2: permission denied (add the user to the \"video\" group or fix the udev rule)"},
+		{Path: "/dev/video2", Kind: "non-capture", Err: "/dev/video2: permission denied (add the user to the \"video\" group or fix the udev rule)"},
 		{
 			Path: "/dev/video3", Card: "vivid", Driver: "vivid", Capture: true, Kind: "video capture",
 			Formats: []FormatInfo{{FourCC: "RGB3", Description: "24-bit RGB 8-8-8", Name: "rgb24",
@@ -88,7 +88,7 @@ func TestCheckMode(t *testing.T) {
 		{"any size", cam, "YUYV", 0, 0, 0, nil},
 		{"29.97 written as 30", cam, "MJPG", 1920, 1080, 29.97, nil},
 		{"any rate", cam, "YUYV", 1920, 1080, 0, nil},
-		{"format not offered", cam, "UYVY", 640, 480, 30, []string{"UYVY", "mjpeg (MJPG)", "yuyv (YUYV)", "H264 (not supported here)"}},
+		{"format not offered", cam, "UYVY", 640, 480, 30, []string{"UYVY", "mjpeg (MJPG)", "yuyv (YUYV)", "and 1 formats not supported here"}},
 		{"size not offered", cam, "YUYV", 1280, 720, 30, []string{"1280x720", "yuyv (YUYV)", "640x480, 1920x1080"}},
 		{"rate not offered", cam, "YUYV", 1920, 1080, 30, []string{"30 fps", "1920x1080", "rates: 5"}},
 		{"stepwise in range", vivid, "RGB3", 800, 600, 25, nil},

@@ -96,20 +96,24 @@ func TestGstEndIsRetryable(t *testing.T) {
 func TestCloseUnblocksRead(t *testing.T) {
 	src := mustOpen(t, "gst:videotestsrc is-live=true ! video/x-raw,width=64,height=48,framerate=1/1 ! videoconvert ! appsink", Request{})
 	readFrames(t, src, 1) // the frame read at open
-	done := make(chan error, 1)
+	type result struct {
+		err error
+		at  time.Time
+	}
+	done := make(chan result, 1)
 	go func() {
 		_, err := src.Read()
-		done <- err
+		done <- result{err, time.Now()}
 	}()
 	time.Sleep(100 * time.Millisecond)
 	start := time.Now()
-	src.Close()
+	go src.Close() // Close itself waits for OpenCV to let go of the pipeline
 	select {
-	case err := <-done:
-		if !errors.Is(err, ErrClosed) {
-			t.Fatalf("Read after Close: %v, want ErrClosed", err)
+	case r := <-done:
+		if !errors.Is(r.err, ErrClosed) {
+			t.Fatalf("Read after Close: %v, want ErrClosed", r.err)
 		}
-		if d := time.Since(start); d > 300*time.Millisecond { // the next frame is ~900ms away
+		if d := r.at.Sub(start); d > 300*time.Millisecond { // the next frame is ~900ms away
 			t.Fatalf("Read took %s to return after Close", d)
 		}
 	case <-time.After(3 * time.Second):

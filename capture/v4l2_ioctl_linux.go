@@ -83,6 +83,7 @@ const (
 	v4l2BufTypeVideoCapture = 1
 
 	v4l2CapVideoCapture       = 0x00000001
+	v4l2CapVideoOutput        = 0x00000002
 	v4l2CapVideoCaptureMplane = 0x00001000
 	v4l2CapMetaCapture        = 0x00800000
 	v4l2CapDeviceCaps         = 0x80000000
@@ -137,10 +138,14 @@ func queryCap(fd int) (v4l2Capability, error) {
 	return c, err
 }
 
+// maxEnum bounds every enumeration: some drivers (v4l2loopback without a
+// producer, seen in testing) answer every index, which would loop forever.
+const maxEnum = 256
+
 // enumFormats lists the capture formats, with their sizes and rates.
 func enumFormats(fd int) ([]FormatInfo, error) {
 	var out []FormatInfo
-	for i := uint32(0); ; i++ {
+	for i := uint32(0); i < maxEnum; i++ {
 		d := v4l2FmtDesc{Index: i, Type: v4l2BufTypeVideoCapture}
 		if err := ioctl(fd, vidiocEnumFmt, unsafe.Pointer(&d)); err != nil {
 			if errors.Is(err, unix.EINVAL) {
@@ -160,11 +165,12 @@ func enumFormats(fd int) ([]FormatInfo, error) {
 		f.Sizes, f.SizeRange = enumSizes(fd, d.PixelFormat)
 		out = append(out, f)
 	}
+	return out, nil
 }
 
 func enumSizes(fd int, pixfmt uint32) ([]FrameSize, *SizeRange) {
 	var sizes []FrameSize
-	for i := uint32(0); ; i++ {
+	for i := uint32(0); i < maxEnum; i++ {
 		s := v4l2FrmSizeEnum{Index: i, PixelFormat: pixfmt}
 		if ioctl(fd, vidiocEnumFrameSizes, unsafe.Pointer(&s)) != nil {
 			return sizes, nil
@@ -173,29 +179,31 @@ func enumSizes(fd int, pixfmt uint32) ([]FrameSize, *SizeRange) {
 			u := s.U
 			r := &SizeRange{MinWidth: int(u[0]), MaxWidth: int(u[1]), StepWidth: int(u[2]),
 				MinHeight: int(u[3]), MaxHeight: int(u[4]), StepHeight: int(u[5])}
-			r.FPS = enumRates(fd, pixfmt, u[1], u[4])
+			r.FPS, r.FPSIsRange = enumRates(fd, pixfmt, u[1], u[4])
 			return nil, r
 		}
 		w, h := s.U[0], s.U[1]
-		sizes = append(sizes, FrameSize{Width: int(w), Height: int(h), FPS: enumRates(fd, pixfmt, w, h)})
+		rates, ranged := enumRates(fd, pixfmt, w, h)
+		sizes = append(sizes, FrameSize{Width: int(w), Height: int(h), FPS: rates, FPSIsRange: ranged})
 	}
+	return sizes, nil
 }
 
-// enumRates lists the discrete frame rates at a size; for a stepwise range it
-// gives the fastest and slowest rate.
-func enumRates(fd int, pixfmt, w, h uint32) []float64 {
-	var rates []float64
-	for i := uint32(0); ; i++ {
+// enumRates lists the discrete frame rates at a size; for a stepwise range
+// (ranged) it gives the fastest and slowest rate.
+func enumRates(fd int, pixfmt, w, h uint32) (rates []float64, ranged bool) {
+	for i := uint32(0); i < maxEnum; i++ {
 		iv := v4l2FrmIvalEnum{Index: i, PixelFormat: pixfmt, Width: w, Height: h}
 		if ioctl(fd, vidiocEnumFrameIntervals, unsafe.Pointer(&iv)) != nil {
-			return rates
+			break
 		}
 		if iv.Type != v4l2FrmIvalTypeDiscrete {
 			// min interval = fastest rate, max interval = slowest
-			return appendRate(appendRate(nil, iv.U[0], iv.U[1]), iv.U[2], iv.U[3])
+			return appendRate(appendRate(nil, iv.U[0], iv.U[1]), iv.U[2], iv.U[3]), true
 		}
 		rates = appendRate(rates, iv.U[0], iv.U[1])
 	}
+	return rates, false
 }
 
 func appendRate(rates []float64, num, den uint32) []float64 {
@@ -209,7 +217,7 @@ func appendRate(rates []float64, num, den uint32) []float64 {
 func enumControls(fd int) []ControlInfo {
 	var out []ControlInfo
 	id := uint32(v4l2CtrlFlagNextCtrl)
-	for range 1024 { // a bound against drivers that never say "no more"
+	for range 4 * maxEnum {
 		q := v4l2QueryCtrl{ID: id}
 		if ioctl(fd, vidiocQueryCtrl, unsafe.Pointer(&q)) != nil {
 			break

@@ -28,7 +28,12 @@ type v4l2Source struct {
 	packed PixelFormat // layout of 2/3-channel frames
 	stall  time.Duration
 	bad    int // consecutive corrupt frames dropped
+	failed int // consecutive reads that returned no frame
 }
+
+// maxFailedReads is how many reads in a row may return nothing, on a device
+// that is still there, before Read reports the camera as failing.
+const maxFailedReads = 3
 
 // v4l2Path maps "v4l2:///dev/video0", "v4l2:/dev/video0" and "v4l2://0" to a
 // device path.
@@ -75,7 +80,7 @@ func openV4L2Source(u *url.URL, req Request) (Source, error) {
 		return nil, fmt.Errorf("v4l2: %w", err)
 	}
 	if !dev.Capture {
-		return nil, Configf("v4l2: %s (%s) is a %s node, not a camera stream; capture devices: %s", path, dev.Card, dev.Kind, captureDevicePaths())
+		return nil, Configf("v4l2: %s (%s) is not a camera stream but a %s node; capture devices: %s", path, dev.Card, dev.Kind, captureDevicePaths())
 	}
 	fourcc := cf.FourCC
 	if fourcc == "" {
@@ -170,8 +175,14 @@ func (s *v4l2Source) Read() (*Frame, error) {
 			if _, perr := probeDevice(s.dev.Path); perr != nil {
 				return nil, fmt.Errorf("v4l2: camera lost: %w", perr)
 			}
-			return nil, fmt.Errorf("v4l2 %s: the camera stopped delivering frames", s.dev.Path)
+			// A single failed dequeue (seen with vivid) is not worth a
+			// reopen; a camera that keeps failing is.
+			if s.failed++; s.failed < maxFailedReads {
+				continue
+			}
+			return nil, fmt.Errorf("v4l2 %s: the camera stopped delivering frames (%d failed reads)", s.dev.Path, s.failed)
 		}
+		s.failed = 0
 		f, err := matFrame(r, s.packed)
 		if err != nil {
 			if s.bad++; s.bad >= maxBadFrames {
@@ -181,7 +192,7 @@ func (s *v4l2Source) Read() (*Frame, error) {
 		}
 		s.bad = 0
 		f.Stamp = r.end
-		if t, ok := monotonicToWall(r.posMsec); ok {
+		if t, ok := monotonicToWall(r.posMsec, r.end); ok {
 			f.Stamp = t
 		}
 		return f, nil
@@ -190,17 +201,28 @@ func (s *v4l2Source) Read() (*Frame, error) {
 
 // monotonicToWall converts a buffer timestamp in CLOCK_MONOTONIC
 // milliseconds, which is what V4L2 drivers stamp and OpenCV reports as
-// CAP_PROP_POS_MSEC, to wall time. ok is false for a stamp that cannot be
-// one: zero, in the future, or older than any frame could be by now.
-func monotonicToWall(ms float64) (time.Time, bool) {
+// CAP_PROP_POS_MSEC, to wall time, given ref, the moment the buffer was
+// handed over. Go's own monotonic reading of ref ties the two clocks together,
+// however late this runs. A stamp slightly after ref (drivers such as vivid
+// stamp the ideal frame time) is taken as ref; ok is false for a stamp that
+// cannot be one: zero, well in the future, or older than any frame could be.
+func monotonicToWall(ms float64, ref time.Time) (time.Time, bool) {
 	var ts unix.Timespec
 	if ms <= 0 || unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts) != nil {
 		return time.Time{}, false
 	}
-	now := time.Now()
-	age := time.Duration(ts.Nano() - int64(ms*1e6))
-	if age < -time.Millisecond || age > 10*time.Second {
+	monoRef := ts.Nano() - int64(time.Since(ref))
+	age := time.Duration(monoRef - int64(ms*1e6))
+	switch {
+	case age < -maxStampLead || age > maxStampAge:
 		return time.Time{}, false
+	case age < 0:
+		return ref, true
 	}
-	return now.Add(-age), true
+	return ref.Add(-age), true
 }
+
+const (
+	maxStampLead = 100 * time.Millisecond
+	maxStampAge  = 10 * time.Second
+)

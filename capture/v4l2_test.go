@@ -142,29 +142,30 @@ func TestMonotonicToWall(t *testing.T) {
 	if err := unix.ClockGettime(unix.CLOCK_MONOTONIC, &ts); err != nil {
 		t.Fatal(err)
 	}
-	nowMs := float64(ts.Nano()) / 1e6
+	ref := time.Now() // the buffer's hand-over, with ts as its monotonic time
+	refMs := float64(ts.Nano()) / 1e6
+	time.Sleep(20 * time.Millisecond) // converting later must not matter
 	tests := []struct {
 		name string
 		ms   float64
 		ok   bool
-		age  time.Duration
+		age  time.Duration // of the stamp before ref
 	}{
-		{"100ms ago", nowMs - 100, true, 100 * time.Millisecond},
-		{"just now", nowMs, true, 0},
+		{"100ms before hand-over", refMs - 100, true, 100 * time.Millisecond},
+		{"at hand-over", refMs, true, 0},
+		{"slightly ahead: clamped", refMs + 30, true, 0},
 		{"no stamp", 0, false, 0},
-		{"future", nowMs + 1000, false, 0},
-		{"ancient", nowMs - 60000, false, 0},
+		{"well in the future", refMs + 1000, false, 0},
+		{"ancient", refMs - 60000, false, 0},
 	}
 	for _, tt := range tests {
-		got, ok := monotonicToWall(tt.ms)
+		got, ok := monotonicToWall(tt.ms, ref)
 		if ok != tt.ok {
 			t.Errorf("%s: ok = %v, want %v", tt.name, ok, tt.ok)
 			continue
 		}
-		if ok {
-			if age := time.Since(got); age < tt.age || age > tt.age+50*time.Millisecond {
-				t.Errorf("%s: stamp is %s old, want about %s", tt.name, age, tt.age)
-			}
+		if d := ref.Sub(got) - tt.age; ok && (d < -time.Millisecond || d > time.Millisecond) {
+			t.Errorf("%s: stamp %s before hand-over, want %s", tt.name, ref.Sub(got), tt.age)
 		}
 	}
 }
