@@ -138,8 +138,8 @@ func queryCap(fd int) (v4l2Capability, error) {
 	return c, err
 }
 
-// maxEnum bounds every enumeration: some drivers (v4l2loopback without a
-// producer, seen in testing) answer every index, which would loop forever.
+// maxEnum bounds every enumeration, against a driver that never reports the
+// end of a list.
 const maxEnum = 256
 
 // enumFormats lists the capture formats, with their sizes and rates.
