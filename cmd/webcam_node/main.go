@@ -16,6 +16,11 @@ import (
 )
 
 func main() {
+	// OpenCV's own [ WARN ] lines (FFmpeg/GStreamer retries) would duplicate
+	// the node's state messages; the user can still ask for them.
+	if _, set := os.LookupEnv("OPENCV_LOG_LEVEL"); !set {
+		os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
+	}
 	os.Exit(run(os.Args[1:]))
 }
 
