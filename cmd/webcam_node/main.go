@@ -16,10 +16,12 @@ import (
 )
 
 func main() {
-	// OpenCV's own [ WARN ] lines (FFmpeg/GStreamer retries) would duplicate
+	// OpenCV's and FFmpeg's own lines (connection retries) would duplicate
 	// the node's state messages; the user can still ask for them.
-	if _, set := os.LookupEnv("OPENCV_LOG_LEVEL"); !set {
-		os.Setenv("OPENCV_LOG_LEVEL", "ERROR")
+	for name, quiet := range map[string]string{"OPENCV_LOG_LEVEL": "ERROR", "OPENCV_FFMPEG_LOGLEVEL": "-8"} {
+		if _, set := os.LookupEnv(name); !set {
+			os.Setenv(name, quiet)
+		}
 	}
 	os.Exit(run(os.Args[1:]))
 }
