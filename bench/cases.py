@@ -111,9 +111,11 @@ class Runner:
             time.sleep(self.warmup)
             if pub.poll() is not None:
                 return {**result, "error": f"publisher exited ({pub.returncode}):\n" + procs.tail(pub.log_path)}
+            flt0 = procs.minor_faults(pub.pid)
             cpu0, sub_cpu0, t0 = procs.cpu_seconds(pub.pid), procs.cpu_seconds(sub.pid), time.time_ns()
             time.sleep(case.seconds)
             t1, cpu1, sub_cpu1 = time.time_ns(), procs.cpu_seconds(pub.pid), procs.cpu_seconds(sub.pid)
+            faults = procs.minor_faults(pub.pid) - flt0
             mem, load = procs.memory_kib(pub.pid), procs.loadavg()
             if pub.poll() is not None or "VmRSS" not in mem:
                 return {**result, "error": f"publisher exited during the window ({pub.returncode}):\n"
@@ -127,7 +129,7 @@ class Runner:
         except (OSError, ValueError) as e:
             return {**result, "error": f"subscriber wrote no records ({e}):\n" + procs.tail(sub.log_path)}
         return {**result, **summarize(records, t0, t1, case.fps), "load1": load[0],
-                "cpu_s": cpu1 - cpu0, "sub_cpu_s": sub_cpu1 - sub_cpu0,
+                "cpu_s": cpu1 - cpu0, "sub_cpu_s": sub_cpu1 - sub_cpu0, "minor_faults": faults,
                 "rss_mib": mem["VmRSS"] / 1024, "hwm_mib": mem["VmHWM"] / 1024}
 
 

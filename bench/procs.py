@@ -20,6 +20,13 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15 of proc(5)
 
 
+def minor_faults(pid):
+    """Minor page faults of a process so far, all its threads: each is a
+    page of fresh memory touched, e.g. a large buffer malloc'd anew."""
+    with open(f"/proc/{pid}/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[7])  # field 10 of proc(5)
+
+
 def memory_kib(pid):
     """VmRSS and VmHWM of a process, in KiB."""
     out = {}

@@ -1,6 +1,6 @@
 """The issue's targets, checked against this run's measurements."""
 from cases import cpu_per_frame
-from report import by_id, fmt, ratio
+from report import by_id, faults_per_frame, fmt, ratio
 
 
 def verdict(ok):
@@ -31,8 +31,10 @@ def targets(results, gobench):
         if ours is None and t:
             continue
         q = ratio(ours, base)
+        b = r.get(f"{size}/raw/baseline{t}", {})
+        faults = f" (baseline page faults/frame: {faults_per_frame(b)})" if b.get("minor_faults") is not None else ""
         rows.append((f"Raw {size}{t and ' (' + t[1:] + ')'}: publisher CPU/frame ≤ 1/3 of rclpy+cv2",
-                     f"{fmt(ours)} vs {fmt(base)} ms = {fmt(q, 3)}×", verdict(None if q is None else q <= 1 / 3)))
+                     f"{fmt(ours)} vs {fmt(base)} ms = {fmt(q, 3)}×{faults}", verdict(None if q is None else q <= 1 / 3)))
     for size, key in (("1280x720", "1280x720"), ("1920x1080", "1920x1080")):
         floor = gobench.get(f"PublishImage/{key}/copy", {}).get("ns/op")
         for path, label in (("publish/subscribers=0", "no subscriber"), ("publishFrame/subscribers=1", "one subscriber"),
