@@ -1,6 +1,7 @@
 """`make bench`: our node against an rclpy + OpenCV publisher, side by side on
-this machine, then the Go micro-benchmarks; prints the tables and writes
-docs/bench.md (full runs) and bench/results.json.
+this machine, and the Go micro-benchmarks; prints the tables and writes
+docs/bench.md and bench/results.json (full runs; a filtered run writes its
+results next to its logs).
 
 Environment:
   BENCH_SECONDS       measured window per case (default 10)
@@ -8,8 +9,10 @@ Environment:
   BENCH_LONG_SECONDS  an extra raw 1080p run of our node this long (60; 0: none)
   BENCH_IDLE_SECONDS  publisher CPU measured this long before anyone subscribes (3)
   BENCH_CASES         regexp: run only matching case ids, e.g. '1920x1080/raw'
-                      (a filtered run leaves docs/bench.md alone)
+                      (a filtered run leaves docs/bench.md and bench/results.json alone)
   BENCH_GO            0 skips the Go micro-benchmarks
+
+`bench/run.py --report-only` rewrites docs/bench.md from bench/results.json.
 """
 import datetime
 import json
@@ -84,7 +87,23 @@ def machine(seconds, warmup, idle):
                         "ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST; cases run one at a time"}
 
 
+def rerender():
+    """Writes docs/bench.md again from bench/results.json, for a change of
+    layout without measuring again."""
+    with open(os.path.join(ROOT, "bench", "results.json")) as f:
+        data = json.load(f)
+    md = document(data["machine"], data["cases"], data["go"], data.get("filter", ""))
+    with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
+        f.write(md)
+    print(md)
+    return 0
+
+
 def main():
+    if sys.argv[1:] == ["--report-only"]:
+        return rerender()
+    if sys.argv[1:]:
+        sys.exit(f"bench: unknown arguments {sys.argv[1:]} (only --report-only; settings are BENCH_* variables)")
     # Ctrl-C ends the bench even when started from a script that ignores
     # SIGINT (Python then leaves it ignored); Children stops every process.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -134,24 +153,29 @@ def main():
     info["load_end"] = "%.2f %.2f %.2f" % procs.loadavg()
     md = document(info, results, gores, pick)
     print("\n" + md)
-    with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
-        json.dump({"machine": info, "cases": results, "go": gores, "filter": pick}, f, indent=1)
+    data = {"machine": info, "cases": results, "go": gores, "filter": pick}
     if not pick:
+        with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
+            json.dump(data, f, indent=1)
         with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
             f.write(md)
         print("bench: wrote docs/bench.md and bench/results.json")
     else:
-        print("bench: filtered run: wrote bench/results.json only")
+        # A partial run must not replace the full run's record.
+        for name, text in (("results.json", json.dumps(data, indent=1)), ("bench.md", md)):
+            with open(os.path.join(work, name), "w") as f:
+                f.write(text)
+        print(f"bench: filtered run: results in {work}/results.json and {work}/bench.md")
     for e in errors:
         print("bench: error:", e, file=sys.stderr)
-    if not errors:
+    if not errors and not pick:
         shutil.rmtree(work, ignore_errors=True)
     return 1 if errors else 0
 
 
 def document(info, results, gores, pick):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
-             "Written by `make bench` (bench/run.py, about 12 minutes); rerun it rather than editing this file."
+             "Written by `make bench` (bench/run.py, about 15 minutes on 2 cores); rerun it rather than editing this file."
              + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
              "The baseline is bench/baseline_pub.py: what a user writes from \"read frames with OpenCV and fill "
              "sensor_msgs/Image\" (rclpy timer at 30 Hz, numpy frame, `tobytes` / `cv2.imencode` q80, publish). "

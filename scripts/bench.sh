@@ -3,7 +3,7 @@
 # at 640x480, 1280x720 and 1920x1080 (raw and compressed), plus the Go
 # micro-benchmarks; writes docs/bench.md and bench/results.json. Not part of
 # `make test`. Knobs: BENCH_SECONDS, BENCH_WARMUP, BENCH_LONG_SECONDS,
-# BENCH_CASES, BENCH_GO (see bench/run.py). Takes about 8 minutes.
+# BENCH_CASES, BENCH_GO (see bench/run.py). Takes about 15 minutes.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
