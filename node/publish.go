@@ -55,9 +55,14 @@ type publishers struct {
 }
 
 // writers publish serialized CDR in place (serialized.go); made once, in the
-// publish goroutine that alone uses them.
+// publish goroutine that alone uses them. The messages live here too, so
+// passing them as cdr.Message allocates nothing per frame.
 type writers struct {
 	image, compressed, info *serializedPublisher
+
+	imageMsg      cdr.Image
+	compressedMsg cdr.CompressedImage
+	infoMsg       cdr.CameraInfo
 }
 
 func (p *publishers) writers() (*writers, error) {
@@ -115,9 +120,9 @@ func (n *Node) publishFrame(w *writers, f *capture.Frame) error {
 		if err != nil {
 			return err
 		}
-		msg := cdr.Image{Header: header, Height: uint32(f.Height), Width: uint32(f.Width),
+		w.imageMsg = cdr.Image{Header: header, Height: uint32(f.Height), Width: uint32(f.Width),
 			Encoding: string(cfg.encoding), Step: uint32(step), Data: data}
-		if err := publishCDR(w.image, &msg); err != nil {
+		if err := publishCDR(w.image, &w.imageMsg); err != nil {
 			return err
 		}
 	}
@@ -126,15 +131,15 @@ func (n *Node) publishFrame(w *writers, f *capture.Frame) error {
 		if err != nil {
 			return err
 		}
-		msg := cdr.CompressedImage{Header: header, Format: "jpeg", Data: jpeg}
-		if err := publishCDR(w.compressed, &msg); err != nil {
+		w.compressedMsg = cdr.CompressedImage{Header: header, Format: "jpeg", Data: jpeg}
+		if err := publishCDR(w.compressed, &w.compressedMsg); err != nil {
 			return err
 		}
 	}
 	if cfg.publishInfo && w.info.subscribers() > 0 {
-		msg := cdrCameraInfo(n.calib.InfoFor(uint32(f.Width), uint32(f.Height)))
-		msg.Header = header
-		if err := publishCDR(w.info, &msg); err != nil {
+		w.infoMsg = cdrCameraInfo(n.calib.InfoFor(uint32(f.Width), uint32(f.Height)))
+		w.infoMsg.Header = header
+		if err := publishCDR(w.info, &w.infoMsg); err != nil {
 			return err
 		}
 	}

@@ -26,6 +26,7 @@ type serializedPublisher struct {
 	pub    *rclgo.Publisher
 	handle *C.rcl_publisher_t
 	msg    C.rmw_serialized_message_t
+	count  C.size_t // a field, not a local: a local passed to C escapes to the heap
 }
 
 // rclPublisherHandle reads the rcl handle rclgo keeps unexported. Pinned
@@ -70,20 +71,20 @@ func (s *serializedPublisher) publish(b []byte) error {
 	}
 	s.msg.buffer_length = C.size_t(len(b))
 	if rc := C.rcl_publish_serialized_message(s.handle, &s.msg, nil); rc != C.RCL_RET_OK {
-		C.rcutils_reset_error()
-		return fmt.Errorf("rcl_publish_serialized_message on %s failed: rcl error %d", s.pub.TopicName, int(rc))
+		return fmt.Errorf("publishing %d bytes on %s: rcl error %d: %s", len(b), s.pub.TopicName, int(rc), takeRCLError())
 	}
 	return nil
 }
 
-// subscribers is the matched subscription count; on error it assumes one, so
-// a transient failure never silently stops publishing.
+// subscribers is the matched subscription count, asked of rcl directly (no
+// allocation, unlike rclgo's); on error it assumes one, so a transient
+// failure never silently stops publishing.
 func (s *serializedPublisher) subscribers() int {
-	n, err := s.pub.GetSubscriptionCount()
-	if err != nil {
+	if rc := C.rcl_publisher_get_subscription_count(s.handle, &s.count); rc != C.RCL_RET_OK {
+		C.rcutils_reset_error()
 		return 1
 	}
-	return n
+	return int(s.count)
 }
 
 func (s *serializedPublisher) Close() error {
