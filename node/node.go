@@ -75,6 +75,7 @@ func New(args []string) (_ *Node, err error) {
 		return nil, fmt.Errorf("--ros-args: %w", err)
 	}
 	n := &Node{throttled: map[string]time.Time{}}
+	transportNote := useLargeFrameTransport() // before rcl_init: Fast DDS reads it then
 	if n.rctx, err = rclgo.NewContextWithOpts(rclArgs, rclgo.NewDefaultContextOptions()); err != nil {
 		return nil, fmt.Errorf("starting ROS 2 (rcl_init): %w", err)
 	}
@@ -87,6 +88,9 @@ func New(args []string) (_ *Node, err error) {
 		return nil, fmt.Errorf("creating node: %w", err)
 	}
 	n.log = n.rn.Logger()
+	if transportNote != "" {
+		n.log.Info(transportNote)
+	}
 	if err := n.loadParameters(rosArgs, parsed); err != nil {
 		return nil, err
 	}
