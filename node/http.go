@@ -93,22 +93,15 @@ func (v *httpViewer) start(cfg httpview.Config) error {
 
 // apply takes a batch of http_* changes before they are committed.
 func (v *httpViewer) apply(changes []rosparam.Change) error {
-	vals := map[string]rosparam.Value{}
-	for _, name := range v.n.params.Names() {
-		vals[name], _ = v.n.params.Get(name)
-	}
-	for _, c := range changes {
-		vals[c.Name] = c.New
-	}
-	scratch := mustTable()
-	if _, err := scratch.Load(vals); err != nil {
-		return err
-	}
-	cfg, err := v.n.httpConfig(scratch)
+	next, err := v.n.params.With(changes)
 	if err != nil {
 		return err
 	}
-	cfg.Graph = v.graphHook(scratch)
+	cfg, err := v.n.httpConfig(next)
+	if err != nil {
+		return err
+	}
+	cfg.Graph = v.graphHook(next)
 	if _, err := httpview.New(cfg, v.topics()); err != nil {
 		return err // refuse a bad configuration before stopping anything
 	}

@@ -171,26 +171,13 @@ func (n *Node) reopenSource(changes []rosparam.Change) (undo func(), err error) 
 }
 
 // sourceWith is the source URI and request that the current parameters
-// with changes applied ask for, computed by the same functions as at
-// start-up on a scratch table.
+// with changes applied ask for, computed by the same functions as at start-up.
 func sourceWith(t *rosparam.Table, changes []rosparam.Change) (string, capture.Request, error) {
-	scratch, err := rosparam.NewTable(ParamSpecs())
+	next, err := t.With(changes)
 	if err != nil {
 		return "", capture.Request{}, err
 	}
-	vals := map[string]rosparam.Value{}
-	for name, g := range paramGroups {
-		if g == groupReopen {
-			vals[name], _ = t.Get(name)
-		}
-	}
-	for _, c := range changes {
-		vals[c.Name] = c.New
-	}
-	if _, err := scratch.Load(vals); err != nil {
-		return "", capture.Request{}, err
-	}
-	return sourceURI(scratch), captureRequest(scratch), nil
+	return sourceURI(next), captureRequest(next), nil
 }
 
 func describeSource(uri string, r capture.Request) string {

@@ -111,6 +111,26 @@ func (t *Table) Load(overrides map[string]Value) (warnings []string, err error) 
 	return warnings, nil
 }
 
+// With returns a copy of the table (no hooks) with changes applied as Load
+// applies them, to compute what a batch of changes would ask for before it
+// is committed.
+func (t *Table) With(changes []Change) (*Table, error) {
+	t.mu.Lock()
+	c := &Table{specs: t.specs, order: t.order, values: make(map[string]Value, len(t.values))}
+	for n, v := range t.values {
+		c.values[n] = v
+	}
+	t.mu.Unlock()
+	vals := make(map[string]Value, len(changes))
+	for _, ch := range changes {
+		vals[ch.Name] = ch.New
+	}
+	if _, err := c.Load(vals); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // Set changes one parameter at run time.
 func (t *Table) Set(name string, v Value) error { return t.SetAtomically(map[string]Value{name: v}) }
 

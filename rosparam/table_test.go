@@ -125,3 +125,23 @@ func TestDuplicateAndBadDefault(t *testing.T) {
 		t.Fatal("out-of-range default accepted")
 	}
 }
+
+func TestWithLeavesTheTableAlone(t *testing.T) {
+	tab, _ := NewTable(testSpecs())
+	next, err := tab.With([]Change{{Name: "width", New: Int(800)}, {Name: "name", New: String("rear")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := next.Get("width"); v.Int != 800 {
+		t.Fatalf("copy has width %d", v.Int)
+	}
+	if v, _ := next.Get("name"); v.Str != "rear" {
+		t.Fatal("read-only values are applied in the copy, as at load")
+	}
+	if v, _ := tab.Get("width"); v.Int != 640 {
+		t.Fatalf("original changed to %d", v.Int)
+	}
+	if _, err := tab.With([]Change{{Name: "width", New: Int(1)}}); err == nil {
+		t.Fatal("an invalid change must fail")
+	}
+}
