@@ -74,17 +74,31 @@ func Schemes() []string {
 // Open opens the source named by uri, e.g. "testpattern://", "v4l2:///dev/video0",
 // "file:///data/clip.avi", "gst:videotestsrc ! appsink".
 func Open(uri string, req Request) (Source, error) {
-	u, err := ParseURI(uri)
+	u, open, err := lookup(uri)
 	if err != nil {
 		return nil, err
+	}
+	return open(u, req)
+}
+
+// CheckURI validates a source URI's syntax and scheme without opening it.
+func CheckURI(uri string) error {
+	_, _, err := lookup(uri)
+	return err
+}
+
+func lookup(uri string) (*url.URL, Opener, error) {
+	u, err := ParseURI(uri)
+	if err != nil {
+		return nil, nil, err
 	}
 	registryMu.RLock()
 	open := registry[u.Scheme]
 	registryMu.RUnlock()
 	if open == nil {
-		return nil, Configf("source %q: unknown scheme %q (supported: %s)", uri, u.Scheme, strings.Join(Schemes(), ", "))
+		return nil, nil, Configf("source %q: unknown scheme %q (supported: %s)", uri, u.Scheme, strings.Join(Schemes(), ", "))
 	}
-	return open(u, req)
+	return u, open, nil
 }
 
 // ParseURI parses a source URI. "gst:" takes the rest of the string verbatim

@@ -94,7 +94,7 @@ func New(args []string) (_ *Node, err error) {
 	if err := n.loadParameters(rosArgs, parsed); err != nil {
 		return nil, err
 	}
-	if _, err := parseSource(sourceURI(n.params)); err != nil {
+	if err := capture.CheckURI(sourceURI(n.params)); err != nil {
 		return nil, err
 	}
 	n.loadPubConfig()

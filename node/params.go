@@ -87,10 +87,7 @@ func checkSourceURI(v rosparam.Value) error {
 	if v.Str == "" {
 		return nil
 	}
-	if _, err := parseSource(v.Str); err != nil {
-		return err
-	}
-	return nil
+	return capture.CheckURI(v.Str)
 }
 
 // str, integer, float and flag read a declared parameter; a missing one is a

@@ -1,9 +1,6 @@
 package node
 
 import (
-	"slices"
-	"strings"
-
 	"webcam/capture"
 	"webcam/rosparam"
 )
@@ -15,18 +12,6 @@ func sourceURI(t *rosparam.Table) string {
 	}
 	// "/dev/video0" gives v4l2:///dev/video0, an index "0" gives v4l2://0.
 	return "v4l2://" + str(t, pVideoDevice)
-}
-
-// parseSource validates a source URI's syntax and scheme without opening it.
-func parseSource(uri string) (string, error) {
-	u, err := capture.ParseURI(uri)
-	if err != nil {
-		return "", err
-	}
-	if !slices.Contains(capture.Schemes(), u.Scheme) {
-		return "", capture.Configf("source %q: unknown scheme %q (supported: %s)", uri, u.Scheme, strings.Join(capture.Schemes(), ", "))
-	}
-	return u.Scheme, nil
 }
 
 // captureRequest is what the parameters ask of the source.
