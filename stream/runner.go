@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -42,17 +42,8 @@ type Config struct {
 	// apply camera controls. An error is logged, not fatal.
 	OnOpen func(capture.Source) error
 	// Log receives state changes, once per change. Default: discard.
-	Log func(level LogLevel, msg string)
+	Log *slog.Logger
 }
-
-// LogLevel of a Runner message.
-type LogLevel int
-
-const (
-	LevelInfo LogLevel = iota
-	LevelWarn
-	LevelError
-)
 
 // Status is a snapshot of the runner for diagnostics.
 type Status struct {
@@ -63,8 +54,14 @@ type Status struct {
 	Request    capture.Request
 	Captured   uint64  // frames read since start
 	Reopens    uint64  // successful opens after the first
-	CaptureFPS float64 // over the last couple of seconds
+	CaptureFPS float64 // over the last couple of seconds; 0 while no source is open
 	LastFrame  time.Time
+}
+
+// attempt is the outcome of the latest open, for the settings of generation gen.
+type attempt struct {
+	gen uint64
+	err error // nil: opened
 }
 
 // Runner owns one source and feeds a Latest.
@@ -75,7 +72,11 @@ type Runner struct {
 	mu      sync.Mutex
 	status  Status
 	rate    RateMeter
+	gen     uint64  // generation of the newest settings asked for
+	cfgGen  uint64  // generation of cfg
 	pending *Config // a reconfiguration to apply at the next frame boundary
+	tried   attempt
+	changed chan struct{} // closed at every status change (Wait)
 	calls   chan func(capture.Source)
 	wake    chan struct{} // interrupts a backoff sleep
 	ready   func() bool   // this outage's readiness probe, from Config.Probe
@@ -95,9 +96,9 @@ func NewRunner(cfg Config, out *Latest) *Runner {
 		cfg.MaxBackoff = max(5*time.Second, cfg.MinBackoff)
 	}
 	if cfg.Log == nil {
-		cfg.Log = func(LogLevel, string) {}
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
-	r := &Runner{cfg: cfg, out: out, calls: make(chan func(capture.Source), 16), wake: make(chan struct{}, 1)}
+	r := &Runner{cfg: cfg, out: out, calls: make(chan func(capture.Source), 16), wake: make(chan struct{}, 1), changed: make(chan struct{})}
 	r.status = Status{URI: cfg.URI, State: StateStarting, Request: cfg.Request}
 	return r
 }
@@ -106,20 +107,70 @@ func NewRunner(cfg Config, out *Latest) *Runner {
 func (r *Runner) Status() Status {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.statusLocked()
+}
+
+func (r *Runner) statusLocked() Status {
 	s := r.status
-	s.CaptureFPS = r.rate.Rate(time.Now())
+	if s.State == StateOK {
+		s.CaptureFPS = r.rate.Rate(time.Now())
+	}
 	return s
 }
 
-// Reconfigure asks for the source to be reopened with a new URI or request at
-// the next frame boundary (or at once while reconnecting).
-func (r *Runner) Reconfigure(uri string, req capture.Request) {
+// notifyLocked wakes every Wait; call with mu held after changing status.
+func (r *Runner) notifyLocked() {
+	close(r.changed)
+	r.changed = make(chan struct{})
+}
+
+// Wait returns the first status for which done is true, checking now and at
+// every state change, open attempt or reconfiguration; ctx's error if it
+// ends first.
+func (r *Runner) Wait(ctx context.Context, done func(Status) bool) (Status, error) {
+	for {
+		r.mu.Lock()
+		s, ch := r.statusLocked(), r.changed
+		r.mu.Unlock()
+		if done(s) {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return s, ctx.Err()
+		case <-ch:
+		}
+	}
+}
+
+// Reconfigure asks for the source to be reopened with uri and req at the
+// next frame boundary (at once while no source is open), and waits for the
+// first open with them: nil if it opened, the open error if not (the runner
+// keeps retrying with the new settings, so a caller that wants the old ones
+// back reconfigures again). A ctx that ends first stops the wait only: the
+// reconfiguration still happens.
+func (r *Runner) Reconfigure(ctx context.Context, uri string, req capture.Request) error {
 	r.mu.Lock()
 	c := r.cfg
 	c.URI, c.Request = uri, req
 	r.pending = &c
+	r.gen++
+	gen := r.gen
 	r.mu.Unlock()
 	r.poke()
+	for {
+		r.mu.Lock()
+		tried, ch := r.tried, r.changed
+		r.mu.Unlock()
+		if tried.gen >= gen {
+			return tried.err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-ch:
+		}
+	}
 }
 
 // Do runs fn with the open source in the capture goroutine, between two
@@ -154,93 +205,31 @@ func (r *Runner) poke() {
 	}
 }
 
-func (r *Runner) setState(st State, reason string, level LogLevel) {
+func (r *Runner) setState(st State, reason string, level slog.Level) {
 	r.mu.Lock()
 	// Log state changes only: the reason of a retry changes every attempt.
 	changed := r.status.State != st
 	r.status.State, r.status.Reason = st, reason
+	r.notifyLocked()
 	r.mu.Unlock()
 	if changed {
 		msg := fmt.Sprintf("source %s: %s", r.cfg.URI, st)
 		if reason != "" {
 			msg += ": " + reason
 		}
-		r.cfg.Log(level, msg)
+		r.cfg.Log.Log(context.Background(), level, msg)
 	}
 }
 
-// Run captures until ctx ends. It returns an error only for a configuration
-// error at the first open (bad URI, size, format): the caller should exit.
-// Later failures are retried with backoff.
-func (r *Runner) Run(ctx context.Context) error {
-	defer r.setState(StateStopped, "", LevelInfo)
-	backoff := r.cfg.MinBackoff
-	first := true
-	for ctx.Err() == nil {
-		r.applyPending()
-		src, err := r.cfg.Open(r.cfg.URI, r.cfg.Request)
-		if err != nil {
-			if capture.IsConfigError(err) {
-				r.setState(StateError, err.Error(), LevelError)
-				if first {
-					return err
-				}
-			} else {
-				r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), LevelWarn)
-			}
-			r.failCalls()
-			if !r.sleep(ctx, backoff) {
-				break
-			}
-			backoff = min(2*backoff, r.cfg.MaxBackoff)
-			continue
-		}
-		if !first {
-			r.mu.Lock()
-			r.status.Reopens++
-			r.mu.Unlock()
-		}
-		first = false
-		backoff = r.cfg.MinBackoff
-		r.ready = nil
-		err = r.capture(ctx, src)
-		src.Close()
-		switch {
-		case ctx.Err() != nil:
-		case err == nil: // reconfiguration: reopen at once
-		case errors.Is(err, io.EOF):
-			r.setState(StateEnded, "end of stream", LevelInfo)
-			if !r.waitReconfigure(ctx) {
-				return nil
-			}
-		default:
-			r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), LevelWarn)
-			if !r.sleep(ctx, backoff) {
-				return nil
-			}
-			backoff = min(2*backoff, r.cfg.MaxBackoff)
-		}
+// opened records the outcome of an open with the current settings.
+func (r *Runner) opened(err error, reopen bool) {
+	r.mu.Lock()
+	r.tried = attempt{gen: r.cfgGen, err: err}
+	if err == nil && reopen {
+		r.status.Reopens++
 	}
-	return nil
-}
-
-// waitReconfigure parks an ended source until a reconfiguration arrives
-// (true) or ctx ends (false), answering Do calls meanwhile.
-func (r *Runner) waitReconfigure(ctx context.Context) bool {
-	for {
-		r.failCalls()
-		r.mu.Lock()
-		pending := r.pending != nil
-		r.mu.Unlock()
-		if pending {
-			return true
-		}
-		select {
-		case <-ctx.Done():
-			return false
-		case <-r.wake:
-		}
-	}
+	r.notifyLocked()
+	r.mu.Unlock()
 }
 
 func (r *Runner) applyPending() {
@@ -248,106 +237,18 @@ func (r *Runner) applyPending() {
 	defer r.mu.Unlock()
 	if r.pending != nil {
 		r.cfg = *r.pending
+		r.cfgGen = r.gen
 		r.pending = nil
 		r.ready = nil
 		r.status.URI, r.status.Request = r.cfg.URI, r.cfg.Request
+		r.notifyLocked()
 	}
 }
 
-// readyPoll is how often Config.Ready is asked during a backoff wait.
-const readyPoll = 200 * time.Millisecond
-
-// sleep waits d, or less if a reconfiguration arrives or the source looks
-// ready again; false if ctx ended.
-func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	if r.ready == nil && r.cfg.Probe != nil {
-		r.ready = r.cfg.Probe(r.cfg.URI) // one probe per outage: it tracks changes
-	}
-	var poll <-chan time.Time
-	if r.ready != nil {
-		tick := time.NewTicker(readyPoll)
-		defer tick.Stop()
-		poll = tick.C
-	}
-	for {
-		select {
-		case <-ctx.Done():
-			return false
-		case <-t.C:
-			return true
-		case <-poll:
-			if r.ready() {
-				return true
-			}
-		case <-r.wake:
-			r.mu.Lock()
-			p := r.pending != nil
-			r.mu.Unlock()
-			if p {
-				return true
-			}
-			r.failCalls()
-		}
-	}
-}
-
-// failCalls answers queued Do calls while no source is open.
-func (r *Runner) failCalls() {
-	for {
-		select {
-		case fn := <-r.calls:
-			fn(nil)
-		default:
-			return
-		}
-	}
-}
-
-// capture reads frames until an error, a reconfiguration (nil) or ctx ends.
-func (r *Runner) capture(ctx context.Context, src capture.Source) error {
-	stop := context.AfterFunc(ctx, func() { src.Close() })
-	defer stop()
-	info := src.Info()
+func (r *Runner) hasPending() bool {
 	r.mu.Lock()
-	r.status.Info = info
-	r.mu.Unlock()
-	for _, n := range info.Notes {
-		r.cfg.Log(LevelWarn, n)
-	}
-	if r.cfg.OnOpen != nil {
-		if err := r.cfg.OnOpen(src); err != nil {
-			r.cfg.Log(LevelWarn, err.Error())
-		}
-	}
-	r.setState(StateOK, "", LevelInfo)
-	for {
-		f, err := src.Read()
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			return err
-		}
-		r.stamp(f)
-		r.out.Publish(f)
-		for {
-			select {
-			case fn := <-r.calls:
-				fn(src)
-				continue
-			default:
-			}
-			break
-		}
-		r.mu.Lock()
-		reconf := r.pending != nil
-		r.mu.Unlock()
-		if reconf {
-			return nil
-		}
-	}
+	defer r.mu.Unlock()
+	return r.pending != nil
 }
 
 // stamp numbers the frame and keeps stamps strictly increasing, whatever the

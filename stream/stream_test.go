@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,12 +73,11 @@ func (s *failingSource) Read() (*capture.Frame, error) {
 func TestRunnerRecoversWithBackoff(t *testing.T) {
 	fl := &flaky{failAfter: 5}
 	var l Latest
-	var logs []string
-	var logMu sync.Mutex
+	rec := &recorder{}
 	r := NewRunner(Config{
 		URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100},
 		Open: fl.open, MinBackoff: 20 * time.Millisecond, MaxBackoff: 80 * time.Millisecond,
-		Log: func(_ LogLevel, m string) { logMu.Lock(); logs = append(logs, m); logMu.Unlock() },
+		Log: slog.New(rec),
 	}, &l)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -90,12 +90,10 @@ func TestRunnerRecoversWithBackoff(t *testing.T) {
 	fl.mu.Lock()
 	fl.down = true // the next reopen fails until we bring it back
 	fl.mu.Unlock()
-	deadline := time.Now().Add(3 * time.Second)
-	for r.Status().State != StateReconnecting && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	if s := r.Status(); s.State != StateReconnecting || s.Reason == "" {
-		t.Fatalf("status while down: %+v", s)
+	wait, stop := context.WithTimeout(ctx, 3*time.Second)
+	defer stop()
+	if s, err := r.Wait(wait, func(s Status) bool { return s.State == StateReconnecting }); err != nil || s.Reason == "" || s.CaptureFPS != 0 {
+		t.Fatalf("status while down: %+v (%v); want reconnecting with a reason and capture fps 0", s, err)
 	}
 	time.Sleep(200 * time.Millisecond) // several failed attempts at 20→80 ms backoff
 	fl.mu.Lock()
@@ -113,8 +111,7 @@ func TestRunnerRecoversWithBackoff(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	logMu.Lock()
-	defer logMu.Unlock()
+	logs := rec.lines()
 	reconnecting := 0
 	for _, m := range logs {
 		if strings.Contains(m, "reconnecting") {
@@ -148,15 +145,18 @@ func TestRunnerReconfigure(t *testing.T) {
 	if _, err := l.Next(ctx, 0); err != nil {
 		t.Fatal(err)
 	}
-	r.Reconfigure("testpattern://", capture.Request{Width: 96, Height: 64, FPS: 100})
-	deadline := time.Now().Add(2 * time.Second)
-	for time.Now().Before(deadline) {
-		if f := l.Load(); f.Width == 96 && f.Height == 64 {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
+	wait, stop := context.WithTimeout(ctx, 2*time.Second)
+	defer stop()
+	if err := r.Reconfigure(wait, "testpattern://", capture.Request{Width: 96, Height: 64, FPS: 100}); err != nil {
+		t.Fatalf("Reconfigure: %v", err)
 	}
-	t.Fatalf("size did not change: %dx%d", l.Load().Width, l.Load().Height)
+	if st := r.Status(); st.Info.Width != 96 || st.Info.Height != 64 || st.Reopens != 1 {
+		t.Fatalf("after Reconfigure returned: granted %dx%d, reopens %d; want 96x64 and 1", st.Info.Width, st.Info.Height, st.Reopens)
+	}
+	f, err := l.Next(wait, l.Load().Seq)
+	if err != nil || f.Width != 96 || f.Height != 64 {
+		t.Fatalf("next frame %v, %v; want 96x64", f, err)
+	}
 }
 
 func TestRateMeter(t *testing.T) {
@@ -216,21 +216,17 @@ func TestRunnerReconfigureAfterEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go r.Run(ctx)
-	deadline := time.Now().Add(3 * time.Second)
-	for r.Status().State != StateEnded && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
+	wait, stop := context.WithTimeout(ctx, 5*time.Second)
+	defer stop()
+	if st, err := r.Wait(wait, func(s Status) bool { return s.State == StateEnded }); err != nil {
+		t.Fatalf("state %s, want ended", st.State)
 	}
-	if r.Status().State != StateEnded {
-		t.Fatalf("state %s, want ended", r.Status().State)
+	if err := r.Reconfigure(wait, "testpattern://", capture.Request{Width: 96, Height: 64, FPS: 100}); err != nil {
+		t.Fatalf("an ended source was not reopened with the new configuration: %v", err)
 	}
-	r.Reconfigure("testpattern://", capture.Request{Width: 96, Height: 64, FPS: 100})
-	for time.Now().Before(deadline.Add(2 * time.Second)) {
-		if f := l.Load(); f != nil && f.Width == 96 {
-			return
-		}
-		time.Sleep(5 * time.Millisecond)
+	if f, err := l.Next(wait, l.Load().Seq); err != nil || f.Width != 96 {
+		t.Fatalf("next frame %v, %v; want width 96", f, err)
 	}
-	t.Fatal("an ended source was not reopened with the new configuration")
 }
 
 type endingSource struct {
@@ -244,4 +240,71 @@ func (s *endingSource) Read() (*capture.Frame, error) {
 	}
 	s.left--
 	return s.Source.Read()
+}
+
+// recorder is a slog.Handler keeping the messages.
+type recorder struct {
+	mu  sync.Mutex
+	msg []string
+}
+
+func (h *recorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h *recorder) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	h.msg = append(h.msg, r.Message)
+	h.mu.Unlock()
+	return nil
+}
+func (h *recorder) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *recorder) WithGroup(string) slog.Handler      { return h }
+func (h *recorder) lines() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]string(nil), h.msg...)
+}
+
+// Reconfigure reports the outcome of the first open with the new settings.
+func TestRunnerReconfigureOutcome(t *testing.T) {
+	tests := []struct {
+		name    string
+		req     capture.Request
+		wantErr string
+	}{
+		{"opens", capture.Request{Width: 96, Height: 64, FPS: 100}, ""},
+		{"config error", capture.Request{Width: 3, Height: 64, FPS: 100}, "size 3x64"},
+		{"device error", capture.Request{Width: 80, Height: 64, FPS: 100}, "device unplugged"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			open := func(uri string, req capture.Request) (capture.Source, error) {
+				if req.Width == 80 {
+					return nil, errors.New("device unplugged")
+				}
+				return capture.Open(uri, req)
+			}
+			var l Latest
+			r := NewRunner(Config{URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100}, Open: open,
+				MinBackoff: 10 * time.Millisecond, MaxBackoff: 10 * time.Millisecond}, &l)
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			go r.Run(ctx)
+			if _, err := l.Next(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			err := r.Reconfigure(ctx, "testpattern://", tc.req)
+			switch {
+			case tc.wantErr == "" && err != nil:
+				t.Fatalf("Reconfigure = %v, want nil", err)
+			case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+				t.Fatalf("Reconfigure = %v, want an error containing %q", err, tc.wantErr)
+			}
+			// Back to the first settings: always opens again.
+			if err := r.Reconfigure(ctx, "testpattern://", capture.Request{Width: 64, Height: 48, FPS: 100}); err != nil {
+				t.Fatalf("reconfiguring back: %v", err)
+			}
+			if st := r.Status(); st.State != StateOK || st.Info.Width != 64 {
+				t.Fatalf("after going back: %+v", st)
+			}
+		})
+	}
 }

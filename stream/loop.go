@@ -1,0 +1,174 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"webcam/capture"
+)
+
+// Run captures until ctx ends. It returns an error only for a configuration
+// error at the first open (bad URI, size, format): the caller should exit.
+// Later failures are retried with backoff.
+func (r *Runner) Run(ctx context.Context) error {
+	defer r.setState(StateStopped, "", slog.LevelInfo)
+	backoff := r.cfg.MinBackoff
+	first := true
+	for ctx.Err() == nil {
+		r.applyPending()
+		src, err := r.cfg.Open(r.cfg.URI, r.cfg.Request)
+		r.opened(err, !first && err == nil)
+		if err != nil {
+			if capture.IsConfigError(err) {
+				r.setState(StateError, err.Error(), slog.LevelError)
+				if first {
+					return err
+				}
+			} else {
+				r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), slog.LevelWarn)
+			}
+			r.failCalls()
+			if !r.sleep(ctx, backoff) {
+				break
+			}
+			backoff = min(2*backoff, r.cfg.MaxBackoff)
+			continue
+		}
+		first = false
+		backoff = r.cfg.MinBackoff
+		r.ready = nil
+		err = r.capture(ctx, src)
+		src.Close()
+		switch {
+		case ctx.Err() != nil:
+		case err == nil: // reconfiguration: reopen at once
+		case errors.Is(err, io.EOF):
+			r.setState(StateEnded, "end of stream", slog.LevelInfo)
+			if !r.waitReconfigure(ctx) {
+				return nil
+			}
+		default:
+			r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), slog.LevelWarn)
+			if !r.sleep(ctx, backoff) {
+				return nil
+			}
+			backoff = min(2*backoff, r.cfg.MaxBackoff)
+		}
+	}
+	return nil
+}
+
+// waitReconfigure parks an ended source until a reconfiguration arrives
+// (true) or ctx ends (false), answering Do calls meanwhile.
+func (r *Runner) waitReconfigure(ctx context.Context) bool {
+	for {
+		r.failCalls()
+		if r.hasPending() {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-r.wake:
+		}
+	}
+}
+
+// readyPoll is how often the readiness probe (Config.Probe) is asked during
+// a backoff wait.
+const readyPoll = 200 * time.Millisecond
+
+// sleep waits d, or less if a reconfiguration arrives or the source looks
+// ready again; false if ctx ended.
+func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	if r.ready == nil && r.cfg.Probe != nil {
+		r.ready = r.cfg.Probe(r.cfg.URI) // one probe per outage: it tracks changes
+	}
+	var poll <-chan time.Time
+	if r.ready != nil {
+		tick := time.NewTicker(readyPoll)
+		defer tick.Stop()
+		poll = tick.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+			return true
+		case <-poll:
+			if r.ready() {
+				return true
+			}
+		case <-r.wake:
+			if r.hasPending() {
+				return true
+			}
+			r.failCalls()
+		}
+	}
+}
+
+// failCalls answers queued Do calls while no source is open.
+func (r *Runner) failCalls() {
+	for {
+		select {
+		case fn := <-r.calls:
+			fn(nil)
+		default:
+			return
+		}
+	}
+}
+
+// runCalls answers queued Do calls with the open source.
+func (r *Runner) runCalls(src capture.Source) {
+	for {
+		select {
+		case fn := <-r.calls:
+			fn(src)
+		default:
+			return
+		}
+	}
+}
+
+// capture reads frames until an error, a reconfiguration (nil) or ctx ends.
+func (r *Runner) capture(ctx context.Context, src capture.Source) error {
+	stop := context.AfterFunc(ctx, func() { src.Close() })
+	defer stop()
+	info := src.Info()
+	r.mu.Lock()
+	r.status.Info = info
+	r.mu.Unlock()
+	for _, n := range info.Notes {
+		r.cfg.Log.Warn(n)
+	}
+	if r.cfg.OnOpen != nil {
+		if err := r.cfg.OnOpen(src); err != nil {
+			r.cfg.Log.Warn(err.Error())
+		}
+	}
+	r.setState(StateOK, "", slog.LevelInfo)
+	for {
+		f, err := src.Read()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		r.stamp(f)
+		r.out.Publish(f)
+		r.runCalls(src)
+		if r.hasPending() {
+			return nil
+		}
+	}
+}
