@@ -6,7 +6,7 @@ ENV := source scripts/rosenv.sh &&
 # A ROS 2 domain of our own, so parallel runs and other robots do not cross.
 DEMO_DOMAIN ?= 42
 
-.PHONY: all setup msgs build demo test test-go test-py bench clean
+.PHONY: all setup msgs build demo test test-go test-py lint bench clean
 all: build
 
 setup:
@@ -26,6 +26,11 @@ test: build
 
 test-go: build
 	@$(ENV) go test ./...
+
+# go vet and staticcheck (pinned in go.mod) with the build's tags and cgo flags;
+# needs only the generated messages, not the binary.
+lint: msgs
+	@$(ENV) go vet ./... && go tool staticcheck ./...
 
 test-py: build
 	@$(ENV) .venv/bin/python -m pytest -q test

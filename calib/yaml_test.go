@@ -3,6 +3,7 @@ package calib
 import (
 	"bytes"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,7 +150,7 @@ func TestMarshalParseRoundTrip(t *testing.T) {
 		{"tiny and huge numbers", with(func(c *CameraInfo) {
 			c.D = []float64{1e-300, -2.5e-17, 123456789.123, 1e21, 0.1 + 0.2}
 		})},
-		{"negative zero", with(func(c *CameraInfo) { c.P[3] = -0.0 })},
+		{"negative zero", with(func(c *CameraInfo) { c.P[3] = math.Copysign(0, -1) })},
 		{"stereo right camera Tx", with(func(c *CameraInfo) { c.P[3] = -42.9581273 })},
 		{"fourteen coefficients", with(func(c *CameraInfo) {
 			c.DistortionModel = RationalPolynomial

@@ -1,7 +1,6 @@
 package capture
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -125,7 +124,7 @@ func openBenchFile(b *testing.B, path string, decode bool) Source {
 		}
 	}
 	if want := map[bool]PixelFormat{false: JPEG, true: BGR8}[decode]; fs.first.Format != want {
-		b.Fatal(fmt.Sprintf("file frames are %s, want %s", fs.first.Format, want))
+		b.Fatalf("file frames are %s, want %s", fs.first.Format, want)
 	}
 	return src
 }
