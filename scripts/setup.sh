@@ -12,6 +12,7 @@ apt_packages=(
   ffmpeg                                       # ffprobe reads our MJPEG stream in tests
   chromium                                     # headless page test of /stream_viewer
   python3-venv cmake                            # cmake: colcon builds of the ROS package
+  libturbojpeg0-dev libjpeg-turbo-progs         # jpeg/: TurboJPEG 2.1; tjbench for bench/tjbench_ratio.sh
 )
 missing=()
 for p in "${apt_packages[@]}"; do

@@ -1,0 +1,168 @@
+package jpeg
+
+// All cgo lives in this file: the rest of the package sees TurboJPEG through
+// the small Go functions below, which take and return Go types only.
+
+/*
+#cgo pkg-config: libturbojpeg
+#cgo noescape wc_header
+#cgo nocallback wc_header
+#cgo noescape wc_decompress
+#cgo nocallback wc_decompress
+#cgo noescape wc_compress
+#cgo nocallback wc_compress
+#cgo noescape wc_compress_packed422
+#cgo nocallback wc_compress_packed422
+#include <turbojpeg.h>
+
+// Out-parameters are returned in a struct by value: taking the address of a
+// Go local for C would move it to the heap, one allocation per call.
+typedef struct { int rc, width, height, subsamp, colorspace; } wc_hdr;
+
+static wc_hdr wc_header(tjhandle h, const unsigned char *buf, unsigned long n) {
+	wc_hdr r = {0};
+	r.rc = tjDecompressHeader3(h, buf, n, &r.width, &r.height, &r.subsamp, &r.colorspace);
+	return r;
+}
+
+static int wc_decompress(tjhandle h, const unsigned char *buf, unsigned long n,
+		unsigned char *dst, int width, int pitch, int height, int pf, int flags) {
+	return tjDecompress2(h, buf, n, dst, width, pitch, height, pf, flags);
+}
+
+// The caller guarantees out holds tjBufSize(width, height, subsamp) bytes:
+// with TJFLAG_NOREALLOC the library writes there and never allocates.
+// The pointer to the buffer is a C local, so no Go memory holds a Go pointer.
+static long wc_compress(tjhandle h, const unsigned char *src, int width, int pitch,
+		int height, int pf, unsigned char *out, unsigned long outCap,
+		int subsamp, int quality, int flags) {
+	unsigned char *buf = out;
+	unsigned long size = outCap;
+	if (tjCompress2(h, src, width, pitch, height, pf, &buf, &size, subsamp, quality,
+			flags | TJFLAG_NOREALLOC) != 0)
+		return -1;
+	return (long)size;
+}
+
+// Splits one packed 4:2:2 row (two pixels per four bytes) into planes. Inlined
+// with constant offsets, so each layout gets its own loop gcc can vectorize.
+static inline __attribute__((always_inline)) void wc_split422(
+		const unsigned char *restrict p, int pairs, unsigned char *restrict y,
+		unsigned char *restrict u, unsigned char *restrict v,
+		const int y0, const int uo, const int y1, const int vo) {
+	for (int i = 0; i < pairs; i++) {
+		y[2*i] = p[4*i + y0];
+		u[i] = p[4*i + uo];
+		y[2*i + 1] = p[4*i + y1];
+		v[i] = p[4*i + vo];
+	}
+}
+
+// Deinterleaves YUYV (uyvy == 0) or UYVY into the planes and compresses them
+// as 4:2:2: the camera's own chroma goes into the JPEG without an RGB trip.
+// width is even; y holds width*height bytes, u and v (width/2)*height each.
+static long wc_compress_packed422(tjhandle h, const unsigned char *src, int width,
+		int pitch, int height, int uyvy, unsigned char *y, unsigned char *u,
+		unsigned char *v, unsigned char *out, unsigned long outCap, int quality,
+		int flags) {
+	int pairs = width / 2;
+	for (int r = 0; r < height; r++) {
+		const unsigned char *p = src + (long)r * pitch;
+		unsigned char *yr = y + (long)r * width;
+		unsigned char *ur = u + (long)r * pairs, *vr = v + (long)r * pairs;
+		if (uyvy)
+			wc_split422(p, pairs, yr, ur, vr, 1, 0, 3, 2);
+		else
+			wc_split422(p, pairs, yr, ur, vr, 0, 1, 2, 3);
+	}
+	const unsigned char *planes[3] = {y, u, v};
+	int strides[3] = {width, pairs, pairs};
+	unsigned char *buf = out;
+	unsigned long size = outCap;
+	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, TJSAMP_422, &buf,
+			&size, quality, flags | TJFLAG_NOREALLOC) != 0)
+		return -1;
+	return (long)size;
+}
+*/
+import "C"
+
+import "unsafe"
+
+// handle is a tjhandle; kept as unsafe.Pointer so that only this file names C types.
+type handle = unsafe.Pointer
+
+func initDecompress() handle { return handle(C.tjInitDecompress()) }
+func initCompress() handle   { return handle(C.tjInitCompress()) }
+func destroy(h handle)       { C.tjDestroy(C.tjhandle(h)) }
+
+// lastError reads the handle's own error message and whether it was only a
+// warning (TJERR_WARNING: damaged data the library could step over).
+func lastError(h handle) (msg string, warning bool) {
+	return C.GoString(C.tjGetErrorStr2(C.tjhandle(h))),
+		C.tjGetErrorCode(C.tjhandle(h)) == C.TJERR_WARNING
+}
+
+func ptr(b []byte) *C.uchar { return (*C.uchar)(unsafe.Pointer(unsafe.SliceData(b))) }
+
+type header struct{ width, height, subsamp int }
+
+func decompressHeader(h handle, jpeg []byte) (header, bool) {
+	r := C.wc_header(C.tjhandle(h), ptr(jpeg), C.ulong(len(jpeg)))
+	return header{int(r.width), int(r.height), int(r.subsamp)}, r.rc == 0
+}
+
+func decompress(h handle, jpeg, dst []byte, width, pitch, height int, pf pixelFormat, flags int) bool {
+	return C.wc_decompress(C.tjhandle(h), ptr(jpeg), C.ulong(len(jpeg)), ptr(dst),
+		C.int(width), C.int(pitch), C.int(height), C.int(pf), C.int(flags)) == 0
+}
+
+// compress writes into out, which must hold bufSize(width, height, subsamp) bytes.
+func compress(h handle, src []byte, width, pitch, height int, pf pixelFormat, out []byte, subsamp, quality, flags int) (int, bool) {
+	n := C.wc_compress(C.tjhandle(h), ptr(src), C.int(width), C.int(pitch), C.int(height),
+		C.int(pf), ptr(out), C.ulong(len(out)), C.int(subsamp), C.int(quality), C.int(flags))
+	return int(n), n >= 0
+}
+
+// compressPacked422 needs an even width, y of width*height bytes, u and v of
+// width/2*height each, and out of bufSize(width, height, TJSAMP_422) bytes.
+func compressPacked422(h handle, src []byte, width, pitch, height int, uyvy bool, y, u, v, out []byte, quality, flags int) (int, bool) {
+	var isUYVY C.int
+	if uyvy {
+		isUYVY = 1
+	}
+	n := C.wc_compress_packed422(C.tjhandle(h), ptr(src), C.int(width), C.int(pitch),
+		C.int(height), isUYVY, ptr(y), ptr(u), ptr(v), ptr(out), C.ulong(len(out)),
+		C.int(quality), C.int(flags))
+	return int(n), n >= 0
+}
+
+// bufSize is TurboJPEG's worst-case JPEG size for an image, what
+// TJFLAG_NOREALLOC requires the output buffer to hold.
+func bufSize(width, height, subsamp int) int {
+	return int(C.tjBufSize(C.int(width), C.int(height), C.int(subsamp)))
+}
+
+// TurboJPEG's constants, named once for the Go side.
+type pixelFormat int
+
+const (
+	pfRGB  pixelFormat = C.TJPF_RGB
+	pfBGR  pixelFormat = C.TJPF_BGR
+	pfGray pixelFormat = C.TJPF_GRAY
+)
+
+const (
+	tjSamp444  = C.TJSAMP_444
+	tjSamp422  = C.TJSAMP_422
+	tjSamp420  = C.TJSAMP_420
+	tjSampGray = C.TJSAMP_GRAY
+	tjSamp440  = C.TJSAMP_440
+	tjSamp411  = C.TJSAMP_411
+
+	flagFastUpsample  = C.TJFLAG_FASTUPSAMPLE
+	flagFastDCT       = C.TJFLAG_FASTDCT
+	flagAccurateDCT   = C.TJFLAG_ACCURATEDCT
+	flagStopOnWarning = C.TJFLAG_STOPONWARNING
+	flagLimitScans    = C.TJFLAG_LIMITSCANS
+)
