@@ -111,6 +111,29 @@ func WriteFile(path string, info CameraInfo) error {
 	return writeAtomic(osFileOps, path, data)
 }
 
+// keepBackup copies the calibration file at path, if there is one, to
+// path+".bak" (atomically, replacing an older backup) before it is
+// overwritten.
+func keepBackup(path string) error {
+	fi, err := os.Stat(path)
+	if err != nil {
+		// Nothing to keep: the first calibration, or a path the write will
+		// fail on anyway, with the better message.
+		return nil
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s exists and is not a regular file", path)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("reading the previous calibration to keep it: %w", err)
+	}
+	if err := writeAtomic(osFileOps, path+".bak", data); err != nil {
+		return fmt.Errorf("keeping the previous calibration as %s.bak: %w", path, err)
+	}
+	return nil
+}
+
 // fileOps are the steps of an atomic write that can fail. Tests pass their
 // own to fail one step on purpose; everything else uses osFileOps.
 type fileOps struct {

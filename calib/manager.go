@@ -160,16 +160,23 @@ func (m *Manager) Location() (Location, error) {
 // name, atomically (see WriteFile). As in camera_info_manager, info stays in
 // use even when it cannot be stored; the error then says why (a package://
 // URL, which is read-only; an unusable URL; a write that failed), for the
-// service's status_message. Only a calibration with non-finite numbers is
-// refused outright and leaves the previous one in use.
+// service's status_message. A calibration the image pipeline could not use
+// (see CheckUsable: a zero size, a K that is no camera matrix, a D that does
+// not fit its model, non-finite numbers) is refused outright, with the reason,
+// and leaves the previous one in use and its file untouched.
+//
+// A file that is overwritten is kept first as <file>.bak (one generation), so
+// a mistaken calibration can be undone by hand; if the backup cannot be
+// written, the file is not overwritten either.
 func (m *Manager) Save(info CameraInfo) error {
-	if err := info.Validate(); err != nil {
+	if err := info.CheckUsable(); err != nil {
 		return fmt.Errorf("calibration refused: %w", err)
 	}
 	info = info.Clone()
 	info.CameraName = m.name
-	if note := coefficientNote(info.DistortionModel, info.D); note != "" {
-		m.log.Warn("new camera calibration: " + note)
+	if _, known := usualCoefficients[info.DistortionModel]; !known {
+		m.log.Warn(fmt.Sprintf("new camera calibration: distortion_model %q is not one image_geometry can rectify with (%s, %s, %s)",
+			info.DistortionModel, PlumbBob, RationalPolynomial, Equidistant))
 	}
 
 	m.mu.Lock()
@@ -182,6 +189,9 @@ func (m *Manager) Save(info CameraInfo) error {
 	err := st.urlErr
 	if err == nil {
 		err = st.loc.Writable()
+	}
+	if err == nil {
+		err = keepBackup(st.loc.Path)
 	}
 	if err == nil {
 		err = WriteFile(st.loc.Path, info)
