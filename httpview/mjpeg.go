@@ -66,7 +66,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	v, err := s.addViewer(r, req)
 	switch {
 	case errors.Is(err, errTooManyViewers):
-		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", maxViewers))
+		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", s.maxViewers))
 		return
 	case err != nil:
 		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
@@ -107,7 +107,7 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 		}
 		last = f.Seq
 		v.req.topic.rate.observe(f.Seq, f.Stamp)
-		jpeg, err := f.JPEG(s.options(v.req, f))
+		jpeg, err := s.encode(f, s.options(v.req, f))
 		if err != nil {
 			if v.failed(f.Seq, err) {
 				s.cfg.Log(stream.LevelWarn, fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))

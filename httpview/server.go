@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"webcam/capture"
 	"webcam/stream"
 )
 
@@ -58,7 +59,7 @@ type Config struct {
 
 const (
 	defaultWriteTimeout = 10 * time.Second
-	maxViewers          = 100 // streams at once; each may cost an encode per frame
+	defaultMaxViewers   = 100 // streams at once; each may cost an encode per frame
 	closeWait           = 3 * time.Second
 )
 
@@ -69,6 +70,11 @@ type Server struct {
 	byName  map[string]*topic
 	graph   *graphSet // nil without Config.Graph
 	handler http.Handler
+
+	maxViewers int // defaultMaxViewers; tests lower it
+	// encode makes a frame's JPEG: (*capture.Frame).JPEG; tests wrap it to
+	// watch or slow the encodes.
+	encode func(f *capture.Frame, o capture.EncodeOptions) ([]byte, error)
 
 	ctx    context.Context // canceled by Close: ends every request
 	cancel context.CancelFunc
@@ -119,7 +125,8 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = func(stream.LogLevel, string) {}
 	}
-	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{}}
+	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{},
+		maxViewers: defaultMaxViewers, encode: (*capture.Frame).JPEG}
 	for _, t := range topics {
 		if err := checkTopicName(t.Name); err != nil {
 			return nil, err

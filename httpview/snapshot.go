@@ -39,7 +39,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, msg)
 		return
 	}
-	jpeg, err := f.JPEG(s.options(req, f))
+	jpeg, err := s.encode(f, s.options(req, f))
 	if err != nil {
 		fail(w, http.StatusInternalServerError, fmt.Sprintf("frame %d of %s: %v", f.Seq, req.topic.name, err))
 		return

@@ -51,7 +51,7 @@ type GraphTopicState struct {
 
 func (s *Server) httpState() HTTPState {
 	clients := s.viewerStates()
-	st := HTTPState{Viewers: len(clients), MaxViewers: maxViewers, Clients: clients, Encodes: capture.Counts().Encodes}
+	st := HTTPState{Viewers: len(clients), MaxViewers: s.maxViewers, Clients: clients, Encodes: capture.Counts().Encodes}
 	if a := s.Addr(); a != nil {
 		st.Address = a.String()
 	}

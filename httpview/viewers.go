@@ -37,7 +37,7 @@ func (s *Server) addViewer(r *http.Request, req viewRequest) (*viewer, error) {
 	if s.closed {
 		return nil, http.ErrServerClosed
 	}
-	if len(s.viewers) >= maxViewers {
+	if len(s.viewers) >= s.maxViewers {
 		return nil, errTooManyViewers
 	}
 	s.nextID++
