@@ -62,9 +62,32 @@ func (d *Decoder) Header(jpeg []byte) (width, height int, s Subsampling, err err
 	}
 	hdr, ok := decompressHeader(d.h, jpeg)
 	if !ok {
-		return 0, 0, 0, libError("header", d.h)
+		err := libError("header", d.h)
+		err.Warning = false // no pixels come out of a header read
+		d.renew()
+		return 0, 0, 0, err
+	}
+	if hdr.width < 1 || hdr.height < 1 {
+		// TurboJPEG 2.1 reports success, sizes unset, for data that ends
+		// before any frame header (a tables-only stream, or a frame cut short).
+		return 0, 0, 0, &Error{Op: "header", Msg: "no image in the data (truncated before the frame header?)"}
 	}
 	return hdr.width, hdr.height, subsamplingOf(hdr.subsamp), nil
+}
+
+// renew replaces the handle. TurboJPEG 2.1's tjDecompressHeader3 returns
+// from a fatal error without resetting the decompressor, and the next call
+// then goes on parsing markers from the old state, failing on good data.
+// Only failures pay for this.
+func (d *Decoder) renew() {
+	h := initDecompress()
+	if h == nil {
+		return // keep the old handle: better than none
+	}
+	d.cleanup.Stop()
+	destroy(d.h)
+	d.h = h
+	d.cleanup = runtime.AddCleanup(d, destroy, h)
 }
 
 // DstSize is the number of bytes DecodeInto needs in dst for this JPEG in

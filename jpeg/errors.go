@@ -28,10 +28,14 @@ var (
 type Error struct {
 	Op  string // "header", "decode" or "encode"
 	Msg string // libjpeg-turbo's own message
-	// Warning is set for TJERR_WARNING: the library stepped over damaged data
-	// (a truncated frame, extraneous bytes) and finished the image, grey where
-	// data was missing. Many webcams emit such warnings on frames that look
-	// fine, so the caller chooses whether to publish or drop them.
+	// Warning is TurboJPEG's TJERR_WARNING: the library met damaged data (a
+	// truncated frame, extraneous bytes) and could step over it, finishing
+	// the image grey where data was missing. Some webcams emit such warnings
+	// on frames that look fine, so a caller may choose to publish those.
+	// Caveat (TurboJPEG 2.1): a fatal error that follows a warning within the
+	// same call is classed as a warning too, so dst may be incomplete; drop
+	// (and count) every error unless you accept damaged frames. Only a
+	// "decode" Error carries Warning.
 	Warning bool
 }
 
@@ -43,7 +47,7 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("jpeg: %s %s: %s", e.Op, kind, e.Msg)
 }
 
-func libError(op string, h handle) error {
+func libError(op string, h handle) *Error {
 	msg, warning := lastError(h)
 	return &Error{Op: op, Msg: msg, Warning: warning}
 }
