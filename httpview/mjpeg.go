@@ -115,6 +115,9 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 			continue
 		}
 		if err := deadline(); err != nil {
+			if ctx.Err() != nil {
+				return nil // client gone while this frame was encoded
+			}
 			return err
 		}
 		err = writePart(w, head, f, jpeg)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"webcam/capture"
@@ -85,6 +86,7 @@ type Server struct {
 	closed    bool
 	viewers   map[uint64]*viewer
 	running   sync.WaitGroup // viewer goroutines, for Close to wait on
+	handlers  atomic.Int64   // how many of them (a viewer leaves s.viewers on disconnect, its handler later)
 	nextID    uint64
 	snapshots uint64
 	refused   refusals // auth failures, for throttled logging
@@ -298,7 +300,7 @@ func (s *Server) Close() error {
 	select {
 	case <-done:
 	case <-time.After(closeWait):
-		err = errors.Join(err, fmt.Errorf("httpview: %d viewer(s) still running %s after close", s.Viewers(), closeWait))
+		err = errors.Join(err, fmt.Errorf("httpview: %d viewer(s) still running %s after close", s.handlers.Load(), closeWait))
 	}
 	if s.graph != nil {
 		s.graph.close()

@@ -1,6 +1,7 @@
 package httpview
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -26,11 +27,18 @@ type viewer struct {
 	bytes     uint64
 	rate      stream.RateMeter
 	lastError string
+
+	leave func() bool // stops the release on disconnect; see addViewer
 }
 
 var errTooManyViewers = errors.New("too many viewers")
 
 // addViewer registers a stream; the caller must removeViewer when it ends.
+//
+// The viewer's place under the cap is given back as soon as the client's
+// connection closes (the request's context ends), not only when the handler
+// returns: a handler busy in an encode or a write on a loaded machine would
+// otherwise hold the place of a viewer long gone, and turn new ones away.
 func (s *Server) addViewer(r *http.Request, req viewRequest) (*viewer, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -44,13 +52,22 @@ func (s *Server) addViewer(r *http.Request, req viewRequest) (*viewer, error) {
 	v := &viewer{id: s.nextID, remote: r.RemoteAddr, req: req, since: time.Now()}
 	s.viewers[v.id] = v
 	s.running.Add(1)
+	s.handlers.Add(1)
+	v.leave = context.AfterFunc(r.Context(), func() { s.freeSlot(v) })
 	return v, nil
 }
 
-func (s *Server) removeViewer(v *viewer, why error) {
+// freeSlot takes v off the list of open streams (and so off the cap).
+func (s *Server) freeSlot(v *viewer) {
 	s.mu.Lock()
 	delete(s.viewers, v.id)
 	s.mu.Unlock()
+}
+
+func (s *Server) removeViewer(v *viewer, why error) {
+	v.leave()
+	s.freeSlot(v)
+	s.handlers.Add(-1)
 	s.running.Done()
 	v.mu.Lock()
 	msg := fmt.Sprintf("http: viewer %d (%s) left %s after %s: %d frames, %d dropped",
