@@ -32,6 +32,7 @@ type state struct {
 	info   *CameraInfo // the calibration in use; nil means uncalibrated
 
 	warnedSize atomic.Uint64 // frame size (w<<32|h) last warned about for info; 0x0 frames never occur
+	message    atomic.Pointer[sizedMessage] // MessageFor's cache for this snapshot
 }
 
 var errNotLoaded = errors.New("no camera_info_url has been loaded yet")

@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 
 	"github.com/tiiuae/rclgo/pkg/rclgo"
 	"github.com/tiiuae/rclgo/pkg/rclgo/types"
 
 	"webcam/calib"
+	"webcam/paramserver"
 	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	sensor_msgs_srv "webcam/msgs/sensor_msgs/srv"
 )
@@ -18,14 +18,14 @@ import (
 // logged by calib and an uncalibrated CameraInfo published) and serves
 // ~/set_camera_info as camera_info_manager does.
 func (n *Node) startCalibration() error {
-	m, err := calib.NewManager(str(n.params, pCameraName), calib.OSEnv(), slog.New(newROSLogHandler(n.log)))
+	m, err := calib.NewManager(str(n.params, pCameraName), calib.OSEnv(), n.log)
 	if err != nil {
 		return fmt.Errorf("parameter '%s': %w", pCameraName, err)
 	}
 	n.calib = m
 	m.Load(str(n.params, pCameraInfoURL)) // logs the outcome; uncalibrated on failure
-	name := n.rn.Name() + "/set_camera_info"
-	_, err = serve(n, name, sensor_msgs_srv.SetCameraInfoTypeSupport, rclgo.NewDefaultServiceQosProfile(),
+	name := n.ros.Name() + "/set_camera_info"
+	_, err = paramserver.Serve(n.ros.Node, n.log, name, sensor_msgs_srv.SetCameraInfoTypeSupport, rclgo.NewDefaultServiceQosProfile(),
 		func(r *sensor_msgs_srv.SetCameraInfo_Request) types.Message {
 			return n.setCameraInfo(r.CameraInfo)
 		})

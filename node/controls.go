@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"webcam/capture"
@@ -62,13 +63,13 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	if st := n.runner.Status(); st.State != stream.StateOK {
-		n.log.Infof("%s will be applied when the source opens (it is %s)", changeNames(changes), st.State)
+	if st := n.source.Status(); st.State != stream.StateOK {
+		n.log.Info(fmt.Sprintf("%s will be applied when the source opens (it is %s)", changeNames(changes), st.State))
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
 	defer cancel()
-	err := n.runner.Do(ctx, func(src capture.Source) error {
+	err := n.source.Do(ctx, func(src capture.Source) error {
 		ctl, ok := src.(cameraControls)
 		if !ok {
 			return fmt.Errorf("%s cannot be set: the source %s has no camera controls (V4L2 cameras have them)", changeNames(changes), src.Info().URI)
@@ -89,7 +90,7 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 		return nil
 	})
 	if errors.Is(err, context.DeadlineExceeded) {
-		n.log.Warnf("%s: the source did not reach a frame boundary within %s; the value is set when it does", changeNames(changes), controlTimeout)
+		n.log.Warn(fmt.Sprintf("%s: the source did not reach a frame boundary within %s; the value is set when it does", changeNames(changes), controlTimeout))
 		return nil
 	}
 	return err
@@ -102,7 +103,7 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 func (n *Node) applyControlsOnOpen(src capture.Source) error {
 	var names []string
 	for _, s := range controlSpecs {
-		if n.paramSrv.controlWasSet(s.Name) {
+		if n.controls.wasSet(s.Name) {
 			names = append(names, s.Name)
 		}
 	}
@@ -132,18 +133,25 @@ func controlList(ctl cameraControls) string {
 	return "none"
 }
 
-// markControlSet records that the user set a control.
-func (p *paramServer) markControlSet(name string) {
-	p.controlsMu.Lock()
-	defer p.controlsMu.Unlock()
-	if p.controlsSet == nil {
-		p.controlsSet = map[string]bool{}
-	}
-	p.controlsSet[name] = true
+// controlsSet are the camera controls the user set (params file, -p or at
+// run time): they are applied at each open, the others keep the device's
+// values.
+type controlsSet struct {
+	mu  sync.Mutex
+	set map[string]bool
 }
 
-func (p *paramServer) controlWasSet(name string) bool {
-	p.controlsMu.Lock()
-	defer p.controlsMu.Unlock()
-	return p.controlsSet[name]
+func (c *controlsSet) mark(name string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set == nil {
+		c.set = map[string]bool{}
+	}
+	c.set[name] = true
+}
+
+func (c *controlsSet) wasSet(name string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.set[name]
 }

@@ -5,19 +5,24 @@ import (
 	"fmt"
 	"time"
 
-	diagnostic_msgs_msg "webcam/msgs/diagnostic_msgs/msg"
+	"webcam/cdr"
+	"webcam/rclx"
 	"webcam/stream"
 )
 
 // TopicDiagnostics is the standard, absolute diagnostics topic.
 const TopicDiagnostics = "/diagnostics"
 
+// diagnosticsQoS is rclcpp's default (reliable, volatile, keep last 10),
+// what diagnostic_aggregator subscribes with.
+var diagnosticsQoS = rclx.QoS{Reliability: rclx.Reliable, Durability: rclx.Volatile, History: rclx.KeepLast, Depth: 10}
+
 // diagnosticsLoop publishes the source's health at 1 Hz, like camera drivers
 // feeding diagnostic_aggregator.
 func (n *Node) diagnosticsLoop(ctx context.Context) {
-	pub, err := diagnostic_msgs_msg.NewDiagnosticArrayPublisher(n.rn, TopicDiagnostics, nil)
+	pub, err := n.ros.NewPublisher(TopicDiagnostics, diagnosticArrayTypeSupport, diagnosticsQoS)
 	if err != nil {
-		n.log.Errorf("diagnostics publisher: %v", err)
+		n.log.Error(fmt.Sprintf("diagnostics publisher: %v", err))
 		return
 	}
 	defer pub.Close()
@@ -29,7 +34,7 @@ func (n *Node) diagnosticsLoop(ctx context.Context) {
 			return
 		case now := <-t.C:
 			msg := n.diagnostics(now)
-			if err := pub.Publish(&msg); err != nil {
+			if err := publishCDR(pub, &msg); err != nil {
 				n.logThrottled("diagnostics", "publishing diagnostics: %v", err)
 			}
 		}
@@ -37,30 +42,30 @@ func (n *Node) diagnosticsLoop(ctx context.Context) {
 }
 
 // diagnosticLevels maps the source state to a diagnostic level.
-var diagnosticLevels = map[stream.State]byte{
-	stream.StateOK:           diagnostic_msgs_msg.DiagnosticStatus_OK,
-	stream.StateStarting:     diagnostic_msgs_msg.DiagnosticStatus_WARN,
-	stream.StateReconnecting: diagnostic_msgs_msg.DiagnosticStatus_ERROR,
-	stream.StateEnded:        diagnostic_msgs_msg.DiagnosticStatus_WARN,
-	stream.StateError:        diagnostic_msgs_msg.DiagnosticStatus_ERROR,
-	stream.StateStopped:      diagnostic_msgs_msg.DiagnosticStatus_STALE,
+var diagnosticLevels = map[stream.State]cdr.Level{
+	stream.StateOK:           cdr.LevelOK,
+	stream.StateStarting:     cdr.LevelWarn,
+	stream.StateReconnecting: cdr.LevelError,
+	stream.StateEnded:        cdr.LevelWarn,
+	stream.StateError:        cdr.LevelError,
+	stream.StateStopped:      cdr.LevelStale,
 }
 
-func (n *Node) diagnostics(now time.Time) diagnostic_msgs_msg.DiagnosticArray {
-	s := n.runner.Status()
+func (n *Node) diagnostics(now time.Time) cdr.DiagnosticArray {
+	s := n.source.Status()
 	st := n.Stats(now)
 	message := string(s.State)
 	if s.Reason != "" {
 		message += ": " + s.Reason
 	}
-	kv := func(k, v string) diagnostic_msgs_msg.KeyValue { return diagnostic_msgs_msg.KeyValue{Key: k, Value: v} }
+	kv := func(k, v string) cdr.KeyValue { return cdr.KeyValue{Key: k, Value: v} }
 	req := s.Request
-	status := diagnostic_msgs_msg.DiagnosticStatus{
+	status := cdr.DiagnosticStatus{
 		Level:      diagnosticLevels[s.State],
-		Name:       n.rn.FullyQualifiedName() + ": camera",
+		Name:       n.ros.FullyQualifiedName() + ": camera",
 		Message:    message,
-		HardwareId: s.URI,
-		Values: []diagnostic_msgs_msg.KeyValue{
+		HardwareID: s.URI,
+		Values: []cdr.KeyValue{
 			kv("source", s.URI),
 			kv("state", string(s.State)),
 			kv("reason", s.Reason),
@@ -72,8 +77,9 @@ func (n *Node) diagnostics(now time.Time) diagnostic_msgs_msg.DiagnosticArray {
 			kv("frames_captured", fmt.Sprint(s.Captured)),
 			kv("frames_published", fmt.Sprint(st.Published)),
 			kv("frames_dropped", fmt.Sprint(st.Skipped)),
+			kv("publish_failures", fmt.Sprint(st.Failed)),
 			kv("reopens", fmt.Sprint(s.Reopens)),
 		},
 	}
-	return diagnostic_msgs_msg.DiagnosticArray{Header: headerAt(now, ""), Status: []diagnostic_msgs_msg.DiagnosticStatus{status}}
+	return cdr.DiagnosticArray{Header: cdr.Header{Stamp: cdr.TimeOf(now)}, Status: []cdr.DiagnosticStatus{status}}
 }

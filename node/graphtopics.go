@@ -10,6 +10,7 @@ import (
 	"github.com/tiiuae/rclgo/pkg/rclgo/types"
 
 	"webcam/httpview"
+	"webcam/rclx"
 	"webcam/stream"
 )
 
@@ -37,21 +38,21 @@ var errGraphClosed = errors.New("the node is shutting down")
 // Topics lists the image topics with at least one publisher, except the
 // node's own.
 func (g *graphImages) Topics() []httpview.GraphTopic {
-	all, err := g.n.rn.GetTopicNamesAndTypes(true) // true: ROS names, not DDS ones
+	all, err := g.n.ros.GetTopicNamesAndTypes(true) // true: ROS names, not DDS ones
 	if err != nil {
 		g.n.logThrottled("graph-topics", "web viewer: listing the ROS graph's topics: %v", err)
 		return nil
 	}
 	own := map[string]bool{}
 	for _, t := range publishedTopics {
-		own[g.n.resolvedTopic(t)] = true
+		own[g.n.topics[t]] = true
 	}
 	var out []httpview.GraphTopic
 	for name, typs := range all {
 		if own[name] || len(typs) != 1 || (typs[0] != imageType && typs[0] != compressedImageType) {
 			continue
 		}
-		pubs, err := g.n.rn.GetPublishersInfoByTopic(name, true) // true: name is a ROS name
+		pubs, err := g.n.ros.GetPublishersInfoByTopic(name, true) // true: name is a ROS name
 		if err != nil || len(pubs) == 0 {
 			continue // only subscribers: nothing to show
 		}
@@ -64,22 +65,26 @@ func (g *graphImages) Topics() []httpview.GraphTopic {
 // best effort if any publisher is best effort (a reliable subscription gets
 // nothing from it), transient local only if all are (then the last frame
 // arrives at once, which a snapshot of a slow topic needs).
-func matchQoS(pubs []rclgo.TopicEndpointInfo) subscriptionQoS {
-	q := subscriptionQoS{depth: graphDepth, transientLocal: len(pubs) > 0}
+func matchQoS(pubs []rclgo.TopicEndpointInfo) rclx.QoS {
+	q := rclx.QoS{Reliability: rclx.Reliable, Durability: rclx.Volatile, History: rclx.KeepLast, Depth: graphDepth}
+	transientLocal := len(pubs) > 0
 	for _, p := range pubs {
 		if p.QosProfile.Reliability == rclgo.ReliabilityBestEffort {
-			q.bestEffort = true
+			q.Reliability = rclx.BestEffort
 		}
 		if p.QosProfile.Durability != rclgo.DurabilityTransientLocal {
-			q.transientLocal = false
+			transientLocal = false
 		}
+	}
+	if transientLocal {
+		q.Durability = rclx.TransientLocal
 	}
 	return q
 }
 
 // Subscribe starts a feed of name's frames.
 func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
-	all, err := g.n.rn.GetTopicNamesAndTypes(true)
+	all, err := g.n.ros.GetTopicNamesAndTypes(true)
 	if err != nil {
 		return nil, fmt.Errorf("listing topics: %w", err)
 	}
@@ -88,14 +93,12 @@ func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
 	switch {
 	case len(typs) != 1:
 		return nil, fmt.Errorf("topic has types %v, want one of %s, %s", typs, imageType, compressedImageType)
-	case typs[0] == imageType:
-		ts = imageTypeSupport()
-	case typs[0] == compressedImageType:
-		ts = compressedTypeSupport()
+	case typs[0] == imageType || typs[0] == compressedImageType:
+		ts = typeSupport[typs[0]]
 	default:
 		return nil, fmt.Errorf("type %s is not %s or %s", typs[0], imageType, compressedImageType)
 	}
-	pubs, err := g.n.rn.GetPublishersInfoByTopic(name, true)
+	pubs, err := g.n.ros.GetPublishersInfoByTopic(name, true)
 	if err != nil {
 		return nil, fmt.Errorf("publishers of %s: %w", name, err)
 	}
@@ -106,11 +109,11 @@ func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
 		return nil, errGraphClosed
 	}
 	f := &graphFeed{g: g, name: name, typ: typs[0]}
-	if f.sub, err = newRCLSubscription(g.n.rn, name, ts, qos, f.deliver); err != nil {
+	if f.sub, err = g.n.ros.Subscribe(name, ts, qos, f.deliver); err != nil {
 		return nil, err
 	}
 	g.feeds[f] = struct{}{}
-	g.n.log.Debugf("web viewer: subscribed to %s (%s) with %s for %d publisher(s)", name, typs[0], qos, len(pubs))
+	g.n.log.Debug(fmt.Sprintf("web viewer: subscribed to %s (%s) with %s for %d publisher(s)", name, typs[0], qos, len(pubs)))
 	return f, nil
 }
 
@@ -126,7 +129,7 @@ func (g *graphImages) closeAll() {
 	g.mu.Unlock()
 	for _, f := range feeds {
 		if err := f.Close(); err != nil {
-			g.n.log.Warnf("web viewer: %v", err)
+			g.n.log.Warn(fmt.Sprintf("web viewer: %v", err))
 		}
 	}
 }
@@ -136,7 +139,7 @@ type graphFeed struct {
 	g      *graphImages
 	name   string
 	typ    string
-	sub    *rclSubscription
+	sub    *rclx.Subscription
 	frames stream.Latest
 	seq    uint64 // of the last frame published; only the subscription's goroutine writes it
 

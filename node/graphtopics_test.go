@@ -21,19 +21,11 @@ import (
 // uses, spinning like the node does (services on rclgo's wait set).
 func graphTestNode(t *testing.T, ns string) (*Node, context.CancelFunc) {
 	t.Helper()
-	rctx, err := rclgo.NewContextWithOpts(nil, rclgo.NewDefaultContextOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	rn, err := rctx.NewNode("graph_test", ns)
-	if err != nil {
-		rctx.Close()
-		t.Fatal(err)
-	}
-	n := &Node{rctx: rctx, rn: rn, log: rn.Logger(), throttled: map[string]time.Time{}}
+	ros := startROS(t, "graph_test", "-r", "__ns:="+ns)
+	n := &Node{ros: ros, log: ros.Log(), throttled: map[string]time.Time{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	spun := make(chan struct{})
-	go func() { defer close(spun); rn.Spin(ctx) }()
+	go func() { defer close(spun); ros.Spin(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		<-spun
@@ -73,7 +65,7 @@ func TestGraphSubscription(t *testing.T) {
 	topic := ns + "/other/image_raw"
 	qos := rclgo.NewDefaultQosProfile()
 	qos.Reliability, qos.Depth = rclgo.ReliabilityBestEffort, 2
-	pub, err := n.rn.NewPublisher(topic, imageTypeSupport(), &rclgo.PublisherOptions{Qos: qos})
+	pub, err := n.ros.Node.NewPublisher(topic, typeSupport[TopicImage], &rclgo.PublisherOptions{Qos: qos})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +100,7 @@ func TestGraphSubscription(t *testing.T) {
 	if f2, err := feed.Frames().Next(ctx, f.Seq); err != nil || f2.Seq != f.Seq+1 {
 		t.Errorf("next frame: %v, seq %v after %d", err, f2, f.Seq)
 	}
-	subs, err := n.rn.GetSubscriptionsInfoByTopic(topic, true)
+	subs, err := n.ros.GetSubscriptionsInfoByTopic(topic, true)
 	if err != nil || len(subs) != 1 || subs[0].QosProfile.Reliability != rclgo.ReliabilityBestEffort {
 		t.Fatalf("subscriptions on %s: %+v, %v; want one, best effort", topic, subs, err)
 	}
@@ -118,7 +110,7 @@ func TestGraphSubscription(t *testing.T) {
 	if err := feed.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
-	if !eventually(5*time.Second, func() bool { s, _ := n.rn.GetSubscriptionsInfoByTopic(topic, true); return len(s) == 0 }) {
+	if !eventually(5*time.Second, func() bool { s, _ := n.ros.GetSubscriptionsInfoByTopic(topic, true); return len(s) == 0 }) {
 		t.Error("the subscription is still in the graph after Close")
 	}
 
@@ -141,7 +133,7 @@ func TestGraphSubscription(t *testing.T) {
 		t.Fatal(err)
 	}
 	g.closeAll()
-	if s, _ := n.rn.GetSubscriptionsInfoByTopic(topic, true); len(s) != 0 {
+	if s, _ := n.ros.GetSubscriptionsInfoByTopic(topic, true); len(s) != 0 {
 		t.Errorf("subscriptions after closeAll: %+v", s)
 	}
 	if _, err := g.Subscribe(topic); err == nil {

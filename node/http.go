@@ -11,6 +11,7 @@ import (
 	"webcam/capture"
 	"webcam/httpview"
 	"webcam/rosparam"
+	"webcam/stream"
 )
 
 // PasswordEnv is read for the HTTP password when http_password_file is empty.
@@ -37,7 +38,7 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		CORSOrigin:        str(t, pHTTPCORS),
 		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
 		State:             func() any { return n.State() },
-		Log:               n.runnerLog,
+		Log:               n.httpLog,
 	}
 	if cfg.User == "" {
 		return cfg, nil
@@ -66,14 +67,13 @@ func (n *Node) startHTTP(ctx context.Context) error {
 	if err := v.start(cfg); err != nil {
 		return err
 	}
-	n.SetHTTPApply(v.apply)
 	context.AfterFunc(ctx, v.close)
 	n.http = v
 	return nil
 }
 
 func (v *httpViewer) topics() []httpview.Topic {
-	return []httpview.Topic{{Name: v.n.resolvedTopic(TopicImage), Frames: &v.n.latest}}
+	return []httpview.Topic{{Name: v.n.topics[TopicImage], Frames: v.n.frames}}
 }
 
 // start replaces the running server with one for cfg.
@@ -113,7 +113,7 @@ func (v *httpViewer) apply(changes []rosparam.Change) error {
 	}
 	if err := v.start(cfg); err != nil {
 		if rerr := v.start(oldCfg); rerr != nil {
-			v.n.log.Errorf("http server: could not restore the previous configuration: %v", rerr)
+			v.n.log.Error(fmt.Sprintf("http server: could not restore the previous configuration: %v", rerr))
 		}
 		return err
 	}
@@ -185,21 +185,25 @@ type NodeState struct {
 
 // State is a snapshot for /state.
 func (n *Node) State() NodeState {
-	s := n.runner.Status()
+	s := n.source.Status()
 	p := n.Stats(time.Now())
 	c := capture.Counts()
 	return NodeState{
-		Node: n.rn.FullyQualifiedName(), Source: s.URI, State: string(s.State), Reason: s.Reason,
+		Node: n.ros.FullyQualifiedName(), Source: s.URI, State: string(s.State), Reason: s.Reason,
 		Backend: s.Info.Backend, Width: s.Info.Width, Height: s.Info.Height, Format: string(s.Info.Format),
 		CaptureFPS: s.CaptureFPS, PublishFPS: p.PublishFPS, Captured: s.Captured, Published: p.Published,
 		Dropped: p.Skipped, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
 	}
 }
 
-// resolvedTopic is the full name a publisher of topic got (namespace, remaps).
-func (n *Node) resolvedTopic(topic string) string {
-	if name := n.paramSrv.topics[topic]; name != "" {
-		return name
+// httpLog adapts the node's logger to the viewer's log hook.
+func (n *Node) httpLog(level stream.LogLevel, msg string) {
+	switch level {
+	case stream.LevelError:
+		n.log.Error(msg)
+	case stream.LevelWarn:
+		n.log.Warn(msg)
+	default:
+		n.log.Info(msg)
 	}
-	return topic
 }

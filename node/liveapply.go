@@ -1,6 +1,8 @@
 package node
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,42 +12,12 @@ import (
 	"webcam/stream"
 )
 
-// paramGroup says how a change of a parameter takes effect.
-type paramGroup int
-
-const (
-	groupNone        paramGroup = iota // read-only (or not ours)
-	groupReopen                        // reopen the source at the next frame boundary
-	groupPublish                       // the publish loop's pubConfig, from the next frame
-	groupControls                      // a camera control, set between two frames
-	groupCalibration                   // reload the calibration
-	groupHTTP                          // the HTTP viewer's hook (SetHTTPApply)
-)
-
-// Every parameter that is not read-only is in exactly one group
-// (TestEveryWritableParameterHasAGroup).
-var paramGroups = func() map[string]paramGroup {
-	m := map[string]paramGroup{pCameraInfoURL: groupCalibration}
-	for _, p := range []string{pSource, pVideoDevice, pWidth, pHeight, pFramerate, pPixelFormat} {
-		m[p] = groupReopen
-	}
-	for _, p := range []string{pFrameID, pOutputEncoding, pJPEGQuality, pPublishRaw, pPublishComp, pPublishInfo} {
-		m[p] = groupPublish
-	}
-	for _, p := range []string{pHTTPPort, pHTTPAddress, pHTTPUser, pHTTPPassFile, pHTTPCORS, pHTTPGraph} {
-		m[p] = groupHTTP
-	}
-	for _, s := range controlSpecs {
-		m[s.Name] = groupControls
-	}
-	return m
-}()
-
-func groupChanges(changes []rosparam.Change) map[paramGroup][]rosparam.Change {
-	out := map[paramGroup][]rosparam.Change{}
+// groupChanges sorts a batch by the apply group in each parameter's Spec.
+func (n *Node) groupChanges(changes []rosparam.Change) map[int][]rosparam.Change {
+	out := map[int][]rosparam.Change{}
 	for _, c := range changes {
-		g := paramGroups[c.Name]
-		out[g] = append(out[g], c)
+		s, _ := n.params.Spec(c.Name)
+		out[s.Group] = append(out[s.Group], c)
 	}
 	return out
 }
@@ -58,18 +30,12 @@ func changeNames(changes []rosparam.Change) string {
 	return strings.Join(names, ", ")
 }
 
-// registerLiveApply makes accepted changes take effect while the node runs.
-func (n *Node) registerLiveApply() {
-	n.params.OnApply(n.applyChanges)
-	n.params.OnChanged(n.changesCommitted)
-}
-
 // applyChanges runs before a batch is committed and refuses it, with the
 // reason, when part of it cannot take effect. Steps go from the one that
 // can be undone (the source) to the ones that cannot; a later failure
 // reopens the source with its previous settings.
 func (n *Node) applyChanges(changes []rosparam.Change) error {
-	g := groupChanges(changes)
+	g := n.groupChanges(changes)
 	if c := g[groupCalibration]; len(c) > 0 {
 		if err := n.checkCameraInfoURL(c[len(c)-1].New.Str); err != nil {
 			return err
@@ -101,16 +67,16 @@ func (n *Node) applyChanges(changes []rosparam.Change) error {
 
 // changesCommitted finishes what needs the new values in the table.
 func (n *Node) changesCommitted(changes []rosparam.Change) {
-	g := groupChanges(changes)
+	g := n.groupChanges(changes)
 	if len(g[groupPublish]) > 0 {
 		n.loadPubConfig()
-		n.log.Infof("publishing with %s", describeChanges(g[groupPublish]))
+		n.log.Info("publishing with " + describeChanges(g[groupPublish]))
 	}
 	if c := g[groupCalibration]; len(c) > 0 {
 		n.calib.Load(c[len(c)-1].New.Str) // logs what it loaded, or why not
 	}
 	for _, c := range g[groupControls] {
-		n.paramSrv.markControlSet(c.Name)
+		n.controls.mark(c.Name)
 	}
 }
 
@@ -126,11 +92,12 @@ func describeChanges(changes []rosparam.Change) string {
 // source reopens with the new settings before accepting it unverified.
 const reopenTimeout = 5 * time.Second
 
-// reopenSource asks the runner to reopen the source with the changed
-// settings at the next frame boundary and waits for the outcome: a source
-// that cannot be opened so (a device refusing the size, a bad path) is
-// reopened with the previous settings and the change refused with the
-// reason. undo reopens with the previous settings.
+// reopenSource has the source reopened with the changed settings at the
+// next frame boundary and waits for the outcome: a source that cannot be
+// opened so (a device refusing the size, a bad path) is reopened with the
+// previous settings and the change refused with the reason. undo reopens
+// with the previous settings. While no source is open the change is kept
+// and applies when the source opens.
 func (n *Node) reopenSource(changes []rosparam.Change) (undo func(), err error) {
 	noop := func() {}
 	if len(changes) == 0 {
@@ -144,30 +111,37 @@ func (n *Node) reopenSource(changes []rosparam.Change) (undo func(), err error) 
 	if newURI == oldURI && newReq == oldReq {
 		return noop, nil // e.g. video_device while source is set
 	}
-	undo = func() { n.runner.Reconfigure(oldURI, oldReq) }
-	before := n.runner.Status()
-	n.runner.Reconfigure(newURI, newReq)
-	if before.State != stream.StateOK {
-		n.log.Infof("source settings changed to %s; they apply when the source opens (it is %s)", describeSource(newURI, newReq), before.State)
+	undo = func() { n.requestSource(oldURI, oldReq) }
+	state := n.source.Status().State
+	if state != stream.StateOK {
+		n.requestSource(newURI, newReq) // the outcome is the source's next state
+		n.log.Info(fmt.Sprintf("source settings changed to %s; they apply when the source opens (it is %s)", describeSource(newURI, newReq), state))
 		return undo, nil
 	}
-	for deadline := time.Now().Add(reopenTimeout); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		st := n.runner.Status()
-		if st.URI != newURI || st.Request != newReq {
-			continue // not at a frame boundary yet
-		}
-		switch {
-		case st.Reopens > before.Reopens:
-			n.log.Infof("source reopened: %s (granted %dx%d at %g fps)", describeSource(newURI, newReq), st.Info.Width, st.Info.Height, st.Info.FPS)
-			return undo, nil
-		case st.State == stream.StateError || st.State == stream.StateReconnecting:
-			undo()
-			return noop, fmt.Errorf("%s: the source could not be opened with %s: %s; the previous settings stay",
-				changeNames(changes), describeSource(newURI, newReq), st.Reason)
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), reopenTimeout)
+	defer cancel()
+	switch err := n.source.Reconfigure(ctx, newURI, newReq); {
+	case err == nil:
+		st := n.source.Status()
+		n.log.Info(fmt.Sprintf("source reopened: %s (granted %dx%d at %g fps)", describeSource(newURI, newReq), st.Info.Width, st.Info.Height, st.Info.FPS))
+		return undo, nil
+	case errors.Is(err, context.DeadlineExceeded):
+		n.log.Warn(fmt.Sprintf("the source has not reopened with %s within %s; keeping the change", describeSource(newURI, newReq), reopenTimeout))
+		return undo, nil
+	default:
+		undo()
+		return noop, fmt.Errorf("%s: the source could not be opened with %s: %v; the previous settings stay",
+			changeNames(changes), describeSource(newURI, newReq), err)
 	}
-	n.log.Warnf("the source has not reopened with %s within %s; keeping the change", describeSource(newURI, newReq), reopenTimeout)
-	return undo, nil
+}
+
+// requestSource has the source reopened with uri and req without waiting
+// for the outcome (the source's state reports it). Requests apply in the
+// order they are made.
+func (n *Node) requestSource(uri string, req capture.Request) {
+	done, cancel := context.WithCancel(context.Background())
+	cancel() // Reconfigure with an ended ctx asks and returns at once
+	_ = n.source.Reconfigure(done, uri, req)
 }
 
 // sourceWith is the source URI and request that the current parameters
@@ -188,24 +162,21 @@ func describeSource(uri string, r capture.Request) string {
 	return s
 }
 
-// applyHTTP hands http_* changes to the hook installed with SetHTTPApply.
+// applyHTTP restarts the HTTP viewer with the changed http_* settings.
 func (n *Node) applyHTTP(changes []rosparam.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
-	n.paramSrv.httpMu.Lock()
-	fn := n.paramSrv.httpApply
-	n.paramSrv.httpMu.Unlock()
-	if fn == nil {
-		return fmt.Errorf("%s cannot change while the node runs (no HTTP viewer is attached to apply it); set it at start-up", changeNames(changes))
+	if n.http == nil {
+		return fmt.Errorf("%s cannot change before the node runs; set it at start-up", changeNames(changes))
 	}
-	return fn(changes)
+	return n.http.apply(changes)
 }
 
 // checkOutputEncoding refuses an image_raw encoding the open source's frames
 // cannot be turned into (yuv422_yuy2 needs a YUYV camera).
 func (n *Node) checkOutputEncoding(enc capture.PixelFormat) error {
-	from := n.runner.Status().Info.Format
+	from := n.source.Status().Info.Format
 	if from == "" || capture.CanConvert(from, enc) {
 		return nil
 	}

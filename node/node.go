@@ -2,16 +2,16 @@ package node
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/tiiuae/rclgo/pkg/rclgo"
-
 	"webcam/calib"
 	"webcam/capture"
+	"webcam/paramserver"
+	"webcam/rclx"
 	"webcam/rosparam"
 	"webcam/stream"
 )
@@ -19,26 +19,34 @@ import (
 // DefaultName is the node's name unless remapped with -r __node:=…
 const DefaultName = "webcam"
 
-// Node is a running webcam node.
-type Node struct {
-	rctx   *rclgo.Context
-	rn     *rclgo.Node
-	log    *rclgo.Logger
-	params *rosparam.Table
+// Source is what the node needs of the capture runner (stream.Runner).
+type Source interface {
+	Run(ctx context.Context) error
+	Status() stream.Status
+	Reconfigure(ctx context.Context, uri string, req capture.Request) error
+	Do(ctx context.Context, fn func(capture.Source) error) error
+}
 
-	latest    stream.Latest
-	runner    *stream.Runner
+// Node is the camera node: its parameters, publishers, live apply,
+// controls, calibration, diagnostics and web viewer.
+type Node struct {
+	ros    *rclx.Node
+	log    *slog.Logger
+	params *rosparam.Table
+	topics map[string]string // TopicImage, … → the full names they resolved to
+
 	pubs      publishers
 	pubConfig atomic.Pointer[pubConfig]
 	stats     publishStats
+	calib     *calib.Manager
+	controls  controlsSet
 
-	http *httpViewer // the built-in web viewer (http.go)
+	source Source         // set by Run
+	frames *stream.Latest // set by Run
+	http   *httpViewer
 
 	throttleMu sync.Mutex
 	throttled  map[string]time.Time
-
-	paramSrv paramServer    // parameter services, events, live apply (paramservice.go)
-	calib    *calib.Manager // camera_info_url and set_camera_info (calibration.go)
 }
 
 // pubConfig is what the publish loop reads per frame; replaced whole on a
@@ -62,110 +70,74 @@ func (n *Node) loadPubConfig() {
 	})
 }
 
-// New starts rcl with the command line's --ros-args, creates the node and
-// its publishers, and reads the parameters. Nothing is captured until Run.
-func New(args []string) (_ *Node, err error) {
-	rosArgs, _ := ExtractRosArgs(args)
-	parsed, err := ParseRosArgs(rosArgs)
-	if err != nil {
-		return nil, err
-	}
-	rclArgs, _, err := rclgo.ParseArgs(args)
-	if err != nil {
-		return nil, fmt.Errorf("--ros-args: %w", err)
-	}
-	n := &Node{throttled: map[string]time.Time{}}
-	transportNote := useLargeFrameTransport() // before rcl_init: Fast DDS reads it then
-	if n.rctx, err = rclgo.NewContextWithOpts(rclArgs, rclgo.NewDefaultContextOptions()); err != nil {
-		return nil, fmt.Errorf("starting ROS 2 (rcl_init): %w", err)
-	}
-	defer func() {
-		if err != nil {
-			n.rctx.Close()
-		}
-	}()
-	if n.rn, err = n.rctx.NewNode(DefaultName, ""); err != nil {
-		return nil, fmt.Errorf("creating node: %w", err)
-	}
-	n.log = n.rn.Logger()
-	if transportNote != "" {
-		n.log.Info(transportNote)
-	}
-	if err := n.loadParameters(rosArgs, parsed); err != nil {
+// New declares the camera node's parameters on ros, sets them from the
+// command line, advertises its topics and serves its parameters and
+// calibration. Nothing is captured until Run.
+func New(ros *rclx.Node) (_ *Node, err error) {
+	n := &Node{ros: ros, log: ros.Log(), throttled: map[string]time.Time{}}
+	if err := n.loadParameters(); err != nil {
 		return nil, err
 	}
 	if err := capture.CheckURI(sourceURI(n.params)); err != nil {
 		return nil, err
 	}
 	n.loadPubConfig()
-	if err := n.createPublishers(); err != nil {
+	if err := n.pubs.open(ros, n.params, n.topics); err != nil {
 		return nil, err
 	}
-	n.runner = stream.NewRunner(stream.Config{
-		URI:     sourceURI(n.params),
-		Request: captureRequest(n.params),
-		Log:     n.runnerLog,
-		OnOpen:  n.applyControlsOnOpen,
-		Probe:   capture.ReadyProbe,
-	}, &n.latest)
-	if err := n.startParameterInterface(); err != nil {
+	defer func() {
+		if err != nil {
+			n.pubs.Close()
+		}
+	}()
+	if err := n.startCalibration(); err != nil {
+		return nil, err
+	}
+	n.params.OnApply(n.applyChanges)
+	n.params.OnChanged(n.changesCommitted)
+	if _, err := paramserver.New(ros.Node, n.params, n.log); err != nil {
 		return nil, err
 	}
 	return n, nil
 }
 
-func (n *Node) createPublishers() error {
-	var err error // QoS: reliable, volatile, keep last 2 unless qos_overrides say otherwise (qos.go)
-	if n.pubs.image, err = n.rn.NewPublisher(TopicImage, imageTypeSupport(), n.publisherOptions(TopicImage)); err != nil {
-		return fmt.Errorf("publisher %s: %w", TopicImage, err)
+// SourceConfig is the capture runner's configuration the parameters ask for.
+func (n *Node) SourceConfig() stream.Config {
+	return stream.Config{
+		URI:     sourceURI(n.params),
+		Request: captureRequest(n.params),
+		Log:     n.log,
+		OnOpen:  n.applyControlsOnOpen,
+		Probe:   capture.ReadyProbe,
 	}
-	if n.pubs.compressed, err = n.rn.NewPublisher(TopicCompressed, compressedTypeSupport(), n.publisherOptions(TopicCompressed)); err != nil {
-		return fmt.Errorf("publisher %s: %w", TopicCompressed, err)
-	}
-	if n.pubs.info, err = n.rn.NewPublisher(TopicInfo, cameraInfoTypeSupport(), n.publisherOptions(TopicInfo)); err != nil {
-		return fmt.Errorf("publisher %s: %w", TopicInfo, err)
-	}
-	return nil
 }
 
-// Run captures and publishes until ctx ends. It returns an error for a
-// configuration error of the source (bad URI, size, format).
-func (n *Node) Run(ctx context.Context) error {
+// Run runs src, whose frames arrive in frames, and publishes them until ctx
+// ends. It returns src's configuration error (bad URI, size, format).
+func (n *Node) Run(ctx context.Context, src Source, frames *stream.Latest) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	n.log.Infof("node %s: source %s, publishing %s, %s, %s", n.rn.FullyQualifiedName(), sourceURI(n.params), TopicImage, TopicCompressed, TopicInfo)
+	n.source, n.frames = src, frames
+	n.log.Info(fmt.Sprintf("node %s: source %s, publishing %s, %s, %s", n.ros.FullyQualifiedName(), sourceURI(n.params),
+		n.topics[TopicImage], n.topics[TopicCompressed], n.topics[TopicInfo]))
 	if err := n.startHTTP(ctx); err != nil {
 		return err
 	}
 	defer n.stopHTTP() // after the loops below: ends the viewer's ROS subscriptions before rcl goes away
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); n.publishLoop(ctx) }()
-	wg.Add(1)
-	go func() { defer wg.Done(); n.spin(ctx) }() // parameter and calibration services
-	wg.Add(1)
-	go func() { defer wg.Done(); n.diagnosticsLoop(ctx) }()
-	err := n.runner.Run(ctx)
+	for _, loop := range []func(context.Context){n.publishLoop, n.diagnosticsLoop,
+		func(ctx context.Context) { paramserver.Spin(ctx, n.ros.Node, n.log) }} {
+		wg.Add(1)
+		go func() { defer wg.Done(); loop(ctx) }()
+	}
+	err := src.Run(ctx)
 	cancel()
 	wg.Wait()
 	return err
 }
 
-// Close releases the node and rcl.
-func (n *Node) Close() error {
-	return errors.Join(n.rn.Close(), n.rctx.Close())
-}
-
-func (n *Node) runnerLog(level stream.LogLevel, msg string) {
-	switch level {
-	case stream.LevelError:
-		n.log.Error(msg)
-	case stream.LevelWarn:
-		n.log.Warn(msg)
-	default:
-		n.log.Info(msg)
-	}
-}
+// Close withdraws the node's topics; the rcl node is closed by its owner.
+func (n *Node) Close() error { return n.pubs.Close() }
 
 // logThrottled logs a per-frame failure at most once every 5 seconds per key.
 func (n *Node) logThrottled(key, format string, a ...any) {
@@ -178,6 +150,49 @@ func (n *Node) logThrottled(key, format string, a ...any) {
 	}
 	n.throttleMu.Unlock()
 	if ok {
-		n.log.Warnf(format, a...)
+		n.log.Warn(fmt.Sprintf(format, a...))
 	}
+}
+
+// loadParameters declares the node's parameters, with the qos_overrides of
+// its topics under their resolved names, and sets them from the command
+// line's params files and -p rules. Unknown names are logged as warnings;
+// a bad value is an error naming it.
+func (n *Node) loadParameters() error {
+	n.topics = map[string]string{}
+	var resolved []string
+	for _, topic := range publishedTopics {
+		name, err := n.ros.ResolveTopic(topic)
+		if err != nil {
+			return err
+		}
+		n.topics[topic] = name
+		resolved = append(resolved, name)
+	}
+	specs := append(ParamSpecs(), paramserver.StandardSpecs()...)
+	t, err := rosparam.NewTable(append(specs, paramserver.QoSOverrideSpecs(resolved, defaultQoS)...))
+	if err != nil {
+		return fmt.Errorf("parameter table: %w", err) // a bug in the specs
+	}
+	n.params = t
+	overrides, err := n.ros.ParamOverrides()
+	if err != nil {
+		return err
+	}
+	warnings, err := t.Load(overrides)
+	for _, w := range warnings {
+		n.log.Warn(w)
+	}
+	if err != nil {
+		return err
+	}
+	for _, s := range controlSpecs {
+		if _, ok := overrides[s.Name]; ok {
+			n.controls.mark(s.Name)
+		}
+	}
+	if flag(t, paramserver.UseSimTime) {
+		n.log.Warn(fmt.Sprintf("%s is true, but frames are stamped with the system clock at capture: a camera has no simulated time", paramserver.UseSimTime))
+	}
+	return nil
 }

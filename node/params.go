@@ -1,10 +1,7 @@
 package node
 
 import (
-	"fmt"
-
 	"webcam/capture"
-
 	"webcam/rosparam"
 )
 
@@ -40,8 +37,20 @@ var PixelFormats = append([]string{""}, capture.CameraFormatNames()...)
 // OutputEncodings are the accepted output_encoding values for image_raw.
 var OutputEncodings = []string{"rgb8", "bgr8", "mono8", "yuv422_yuy2"}
 
+// Apply groups (rosparam.Spec.Group): how a change of a parameter takes
+// effect while the node runs. Every writable parameter has one
+// (TestEveryWritableParameterHasAGroup).
+const (
+	groupNone        = iota // read-only (or not ours)
+	groupReopen             // reopen the source at the next frame boundary
+	groupPublish            // the publish loop's pubConfig, from the next frame
+	groupControls           // a camera control, set between two frames
+	groupCalibration        // reload the calibration
+	groupHTTP               // restart the HTTP viewer
+)
+
 // controlSpecs are usb_cam's camera controls: -1 leaves the device's value.
-var controlSpecs = []rosparam.Spec{
+var controlSpecs = withGroup(groupControls, []rosparam.Spec{
 	{Name: "brightness", Default: rosparam.Int(-1), Description: "Brightness; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
 	{Name: "contrast", Default: rosparam.Int(-1), Description: "Contrast; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
 	{Name: "saturation", Default: rosparam.Int(-1), Description: "Saturation; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
@@ -53,32 +62,39 @@ var controlSpecs = []rosparam.Spec{
 	{Name: "exposure", Default: rosparam.Int(-1), Description: "Exposure time (device units, usually 100 µs) when autoexposure is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 100000}},
 	{Name: "autofocus", Default: rosparam.Bool(false), Description: "Continuous autofocus"},
 	{Name: "focus", Default: rosparam.Int(-1), Description: "Focus position when autofocus is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+})
+
+func withGroup(g int, specs []rosparam.Spec) []rosparam.Spec {
+	for i := range specs {
+		specs[i].Group = g
+	}
+	return specs
 }
 
 // ParamSpecs is the node's parameter table: the one place each parameter is
 // named, typed, documented and bounded. params/webcam.yaml mirrors it.
 func ParamSpecs() []rosparam.Spec {
 	specs := []rosparam.Spec{
-		{Name: pSource, Default: rosparam.String(""), Description: "Source URI: v4l2:///dev/video0, file:///path/clip.avi, gst:<pipeline ending in appsink>, rtsp://…, http://…, testpattern://. Empty: use video_device", Check: checkSourceURI},
-		{Name: pVideoDevice, Default: rosparam.String("/dev/video0"), Description: "V4L2 device used when source is empty (usb_cam's name)"},
-		{Name: pWidth, Default: rosparam.Int(640), Description: "Requested frame width in pixels; the granted width is published", Int: &rosparam.IntRange{From: 16, To: 8192}},
-		{Name: pHeight, Default: rosparam.Int(480), Description: "Requested frame height in pixels; the granted height is published", Int: &rosparam.IntRange{From: 16, To: 8192}},
-		{Name: pFramerate, Default: rosparam.Double(30), Description: "Requested frames per second", Float: &rosparam.FloatRange{From: 0.1, To: 1000}},
-		{Name: pPixelFormat, Default: rosparam.String(""), Description: "Capture format: mjpeg, yuyv, uyvy, mono8, rgb24 (usb_cam's mjpeg2rgb, yuyv2rgb, raw_mjpeg … accepted); empty picks the device's best", Choices: PixelFormats},
-		{Name: pOutputEncoding, Default: rosparam.String("rgb8"), Description: "Encoding of image_raw; yuv422_yuy2 publishes a YUYV camera's bytes unconverted", Choices: OutputEncodings},
+		{Name: pSource, Default: rosparam.String(""), Description: "Source URI: v4l2:///dev/video0, file:///path/clip.avi, gst:<pipeline ending in appsink>, rtsp://…, http://…, testpattern://. Empty: use video_device", Check: checkSourceURI, Group: groupReopen},
+		{Name: pVideoDevice, Default: rosparam.String("/dev/video0"), Description: "V4L2 device used when source is empty (usb_cam's name)", Group: groupReopen},
+		{Name: pWidth, Default: rosparam.Int(640), Description: "Requested frame width in pixels; the granted width is published", Int: &rosparam.IntRange{From: 16, To: 8192}, Group: groupReopen},
+		{Name: pHeight, Default: rosparam.Int(480), Description: "Requested frame height in pixels; the granted height is published", Int: &rosparam.IntRange{From: 16, To: 8192}, Group: groupReopen},
+		{Name: pFramerate, Default: rosparam.Double(30), Description: "Requested frames per second", Float: &rosparam.FloatRange{From: 0.1, To: 1000}, Group: groupReopen},
+		{Name: pPixelFormat, Default: rosparam.String(""), Description: "Capture format: mjpeg, yuyv, uyvy, mono8, rgb24 (usb_cam's mjpeg2rgb, yuyv2rgb, raw_mjpeg … accepted); empty picks the device's best", Choices: PixelFormats, Group: groupReopen},
+		{Name: pOutputEncoding, Default: rosparam.String("rgb8"), Description: "Encoding of image_raw; yuv422_yuy2 publishes a YUYV camera's bytes unconverted", Choices: OutputEncodings, Group: groupPublish},
 		{Name: pCameraName, Default: rosparam.String("webcam"), Description: "Camera name, for calibration files (${NAME} in camera_info_url)", ReadOnly: true},
-		{Name: pCameraInfoURL, Default: rosparam.String(""), Description: "Calibration URL: file:///path.yaml or package://pkg/path.yaml; empty: file://${ROS_HOME}/camera_info/${NAME}.yaml"},
-		{Name: pFrameID, Default: rosparam.String("camera"), Description: "header.frame_id of every message"},
-		{Name: pJPEGQuality, Default: rosparam.Int(80), Description: "JPEG quality when the node encodes (MJPEG cameras are passed through unchanged)", Int: &rosparam.IntRange{From: 1, To: 100}},
-		{Name: pPublishRaw, Default: rosparam.Bool(true), Description: "Publish image_raw (still only converted while someone subscribes)"},
-		{Name: pPublishComp, Default: rosparam.Bool(true), Description: "Publish image_raw/compressed (still only encoded while someone subscribes)"},
-		{Name: pPublishInfo, Default: rosparam.Bool(true), Description: "Publish camera_info"},
-		{Name: pHTTPPort, Default: rosparam.Int(8080), Description: "Port of the built-in HTTP viewer (web_video_server's URLs); 0 turns it off", Int: &rosparam.IntRange{From: 0, To: 65535}},
-		{Name: pHTTPAddress, Default: rosparam.String("0.0.0.0"), Description: "Address the HTTP viewer listens on"},
-		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth"},
-		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged"},
-		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none"},
-		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched"},
+		{Name: pCameraInfoURL, Default: rosparam.String(""), Description: "Calibration URL: file:///path.yaml or package://pkg/path.yaml; empty: file://${ROS_HOME}/camera_info/${NAME}.yaml", Group: groupCalibration},
+		{Name: pFrameID, Default: rosparam.String("camera"), Description: "header.frame_id of every message", Group: groupPublish},
+		{Name: pJPEGQuality, Default: rosparam.Int(80), Description: "JPEG quality when the node encodes (MJPEG cameras are passed through unchanged)", Int: &rosparam.IntRange{From: 1, To: 100}, Group: groupPublish},
+		{Name: pPublishRaw, Default: rosparam.Bool(true), Description: "Publish image_raw (still only converted while someone subscribes)", Group: groupPublish},
+		{Name: pPublishComp, Default: rosparam.Bool(true), Description: "Publish image_raw/compressed (still only encoded while someone subscribes)", Group: groupPublish},
+		{Name: pPublishInfo, Default: rosparam.Bool(true), Description: "Publish camera_info", Group: groupPublish},
+		{Name: pHTTPPort, Default: rosparam.Int(8080), Description: "Port of the built-in HTTP viewer (web_video_server's URLs); 0 turns it off", Int: &rosparam.IntRange{From: 0, To: 65535}, Group: groupHTTP},
+		{Name: pHTTPAddress, Default: rosparam.String("0.0.0.0"), Description: "Address the HTTP viewer listens on", Group: groupHTTP},
+		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth", Group: groupHTTP},
+		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged", Group: groupHTTP},
+		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none", Group: groupHTTP},
+		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
 	}
 	return append(specs, controlSpecs...)
 }
@@ -100,10 +116,4 @@ func float(t *rosparam.Table, name string) float64 {
 }
 func flag(t *rosparam.Table, name string) bool { v, _ := t.Get(name); return v.Bool }
 
-func mustTable() *rosparam.Table {
-	t, err := rosparam.NewTable(ParamSpecs())
-	if err != nil {
-		panic(fmt.Sprintf("parameter table: %v", err)) // a bug in ParamSpecs, caught by tests
-	}
-	return t
-}
+

@@ -2,16 +2,17 @@ package node
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/tiiuae/rclgo/pkg/rclgo"
-
-	"webcam/calib"
 	"webcam/capture"
 	"webcam/cdr"
-	std_msgs_msg "webcam/msgs/std_msgs/msg"
+	"webcam/paramserver"
+	"webcam/rclx"
+	"webcam/rosparam"
 	"webcam/stream"
 )
 
@@ -22,18 +23,26 @@ const (
 	TopicInfo       = "camera_info"
 )
 
+// publishedTopics are the topics whose publisher QoS can be overridden.
+var publishedTopics = []string{TopicImage, TopicCompressed, TopicInfo}
+
+// defaultQoS: reliable (what web_video_server and default subscribers ask
+// for), volatile, and only the newest frames: a deep queue is stale video.
+var defaultQoS = rclx.QoS{Reliability: rclx.Reliable, Durability: rclx.Volatile, History: rclx.KeepLast, Depth: 2}
+
 // publishStats counts what the publish loop did.
 type publishStats struct {
 	published atomic.Uint64 // frames for which anything was published
 	skipped   atomic.Uint64 // frames captured but never seen by the publish loop
+	failed    atomic.Uint64 // messages that could not be made or sent
 	mu        sync.Mutex
 	rate      stream.RateMeter
 }
 
 // PublishStats is a snapshot of the publish loop's counters.
 type PublishStats struct {
-	Published, Skipped uint64
-	PublishFPS         float64
+	Published, Skipped, Failed uint64
+	PublishFPS                 float64
 }
 
 // Stats returns the publish loop's counters.
@@ -41,65 +50,64 @@ func (n *Node) Stats(now time.Time) PublishStats {
 	n.stats.mu.Lock()
 	fps := n.stats.rate.Rate(now)
 	n.stats.mu.Unlock()
-	return PublishStats{Published: n.stats.published.Load(), Skipped: n.stats.skipped.Load(), PublishFPS: fps}
+	return PublishStats{Published: n.stats.published.Load(), Skipped: n.stats.skipped.Load(),
+		Failed: n.stats.failed.Load(), PublishFPS: fps}
 }
 
-// headerAt is a std_msgs/Header.
-func headerAt(t time.Time, frameID string) std_msgs_msg.Header {
-	return std_msgs_msg.Header{Stamp: rosTime(t), FrameId: frameID}
-}
-
-// publishers are the node's three topics, as rclgo created them.
+// publishers are the node's three topics, each with its reused message; one
+// goroutine (the publish loop) uses them. Keeping the messages here lets
+// them pass as cdr.Message with no allocation per frame.
 type publishers struct {
-	image, compressed, info *rclgo.Publisher
-}
-
-// writers publish serialized CDR in place (serialized.go); made once, in the
-// publish goroutine that alone uses them. The messages live here too, so
-// passing them as cdr.Message allocates nothing per frame.
-type writers struct {
-	image, compressed, info *serializedPublisher
+	image, compressed, info *rclx.Publisher
 
 	imageMsg      cdr.Image
 	compressedMsg cdr.CompressedImage
 	infoMsg       cdr.CameraInfo
 }
 
-func (p *publishers) writers() (*writers, error) {
-	var w writers
-	var err error
-	if w.image, err = newSerializedPublisher(p.image); err != nil {
-		return nil, err
+// open advertises the three topics with the QoS their qos_overrides give.
+func (p *publishers) open(ros *rclx.Node, t *rosparam.Table, resolved map[string]string) error {
+	for _, pub := range []struct {
+		to    **rclx.Publisher
+		topic string
+	}{{&p.image, TopicImage}, {&p.compressed, TopicCompressed}, {&p.info, TopicInfo}} {
+		q := paramserver.PublisherQoS(t, resolved[pub.topic])
+		var err error
+		if *pub.to, err = ros.NewPublisher(pub.topic, typeSupport[pub.topic], q); err != nil {
+			p.Close()
+			return err
+		}
+		ros.Log().Info(fmt.Sprintf("publisher %s: QoS %s", resolved[pub.topic], q))
 	}
-	if w.compressed, err = newSerializedPublisher(p.compressed); err != nil {
-		return nil, err
-	}
-	if w.info, err = newSerializedPublisher(p.info); err != nil {
-		return nil, err
-	}
-	return &w, nil
+	return nil
 }
 
-// publishLoop publishes the newest frame on every topic that has subscribers,
-// all with one header, and skips frames it could not keep up with.
-func (n *Node) publishLoop(ctx context.Context) error {
-	w, err := n.pubs.writers()
-	if err != nil {
-		n.log.Errorf("cannot publish: %v", err)
-		return err
+func (p *publishers) Close() error {
+	var errs []error
+	for _, pub := range []**rclx.Publisher{&p.image, &p.compressed, &p.info} {
+		if *pub != nil {
+			errs = append(errs, (*pub).Close())
+			*pub = nil
+		}
 	}
+	return errors.Join(errs...)
+}
+
+// publishLoop publishes the newest frame on every topic that has
+// subscribers, all with one header, and skips frames it could not keep up
+// with.
+func (n *Node) publishLoop(ctx context.Context) {
 	var last uint64
 	for {
-		f, err := n.latest.Next(ctx, last)
+		f, err := n.frames.Next(ctx, last)
 		if err != nil {
-			return nil // ctx ended
+			return // ctx ended
 		}
 		if last != 0 && f.Seq > last+1 {
 			n.stats.skipped.Add(f.Seq - last - 1)
 		}
 		last = f.Seq
-		if err := n.publishFrame(w, f); err != nil {
-			n.logThrottled("publish", "publishing frame %d: %v", f.Seq, err)
+		if n.publishFrame(f) == 0 {
 			continue
 		}
 		n.stats.published.Add(1)
@@ -109,45 +117,70 @@ func (n *Node) publishLoop(ctx context.Context) error {
 	}
 }
 
-// publishFrame serializes each wanted message straight into its publisher's
-// reused buffer: the pixels are copied once, and nothing is allocated for a
-// frame whose format needs no conversion.
-func (n *Node) publishFrame(w *writers, f *capture.Frame) error {
+// publishFrame serializes each wanted message straight into its
+// publisher's buffer and returns how many went out. The compressed image
+// and camera_info go first: they are ready (an MJPEG camera's bytes) or
+// cheap, while image_raw may need a decode. Each topic is independent: a
+// failure is counted and logged, and the others still go out.
+func (n *Node) publishFrame(f *capture.Frame) int {
 	cfg := n.pubConfig.Load()
 	header := cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID}
-	if cfg.publishRaw && w.image.subscribers() > 0 {
-		data, step, err := f.Pixels(cfg.encoding)
+	p := &n.pubs
+	sent := 0
+	for _, step := range []struct {
+		topic  string
+		wanted bool
+		pub    *rclx.Publisher
+		fill   func() (cdr.Message, error)
+	}{
+		{TopicCompressed, cfg.publishCompressed, p.compressed, func() (cdr.Message, error) { return n.compressedMessage(f, cfg, header) }},
+		{TopicInfo, cfg.publishInfo, p.info, func() (cdr.Message, error) { return n.infoMessage(f, header), nil }},
+		{TopicImage, cfg.publishRaw, p.image, func() (cdr.Message, error) { return n.imageMessage(f, cfg, header) }},
+	} {
+		if !step.wanted || step.pub.Subscribers() == 0 {
+			continue
+		}
+		m, err := step.fill()
+		if err == nil {
+			err = publishCDR(step.pub, m)
+		}
 		if err != nil {
-			return err
+			n.stats.failed.Add(1)
+			n.logThrottled("publish "+step.topic, "publishing frame %d on %s: %v", f.Seq, n.topics[step.topic], err)
+			continue
 		}
-		w.imageMsg = cdr.Image{Header: header, Height: uint32(f.Height), Width: uint32(f.Width),
-			Encoding: string(cfg.encoding), Step: uint32(step), Data: data}
-		if err := publishCDR(w.image, &w.imageMsg); err != nil {
-			return err
-		}
+		sent++
 	}
-	if cfg.publishCompressed && w.compressed.subscribers() > 0 {
-		jpeg, err := f.JPEG(capture.EncodeOptions{Quality: cfg.jpegQuality})
-		if err != nil {
-			return err
-		}
-		w.compressedMsg = cdr.CompressedImage{Header: header, Format: "jpeg", Data: jpeg}
-		if err := publishCDR(w.compressed, &w.compressedMsg); err != nil {
-			return err
-		}
-	}
-	if cfg.publishInfo && w.info.subscribers() > 0 {
-		w.infoMsg = cdrCameraInfo(n.calib.InfoFor(uint32(f.Width), uint32(f.Height)))
-		w.infoMsg.Header = header
-		if err := publishCDR(w.info, &w.infoMsg); err != nil {
-			return err
-		}
-	}
-	return nil
+	return sent
 }
 
-func publishCDR(w *serializedPublisher, m cdr.Message) error {
-	buf, err := w.buffer(m.Size())
+func (n *Node) compressedMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (cdr.Message, error) {
+	jpeg, err := f.JPEG(capture.EncodeOptions{Quality: cfg.jpegQuality})
+	if err != nil {
+		return nil, err
+	}
+	n.pubs.compressedMsg = cdr.CompressedImage{Header: h, Format: "jpeg", Data: jpeg}
+	return &n.pubs.compressedMsg, nil
+}
+
+func (n *Node) infoMessage(f *capture.Frame, h cdr.Header) cdr.Message {
+	n.pubs.infoMsg = n.calib.MessageFor(uint32(f.Width), uint32(f.Height))
+	n.pubs.infoMsg.Header = h
+	return &n.pubs.infoMsg
+}
+
+func (n *Node) imageMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (cdr.Message, error) {
+	data, step, err := f.Pixels(cfg.encoding)
+	if err != nil {
+		return nil, err
+	}
+	n.pubs.imageMsg = cdr.Image{Header: h, Height: uint32(f.Height), Width: uint32(f.Width),
+		Encoding: string(cfg.encoding), Step: uint32(step), Data: data}
+	return &n.pubs.imageMsg, nil
+}
+
+func publishCDR(p *rclx.Publisher, m cdr.Message) error {
+	buf, err := p.Buffer(m.Size())
 	if err != nil {
 		return err
 	}
@@ -155,14 +188,5 @@ func publishCDR(w *serializedPublisher, m cdr.Message) error {
 	if err != nil {
 		return err
 	}
-	return w.publish(out)
-}
-
-// cdrCameraInfo is the calibration as a CDR message (header aside).
-func cdrCameraInfo(c calib.CameraInfo) cdr.CameraInfo {
-	return cdr.CameraInfo{
-		Height: c.Height, Width: c.Width, DistortionModel: c.DistortionModel,
-		D: c.D, K: c.K, R: c.R, P: c.P, BinningX: c.BinningX, BinningY: c.BinningY,
-		ROI: cdr.RegionOfInterest(c.ROI),
-	}
+	return p.Publish(out)
 }

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -15,6 +16,7 @@ import (
 
 	"webcam/capture"
 	"webcam/cdr"
+	"webcam/rclx"
 )
 
 // Per-frame cost of publishing image_raw through the node's in-place
@@ -39,30 +41,15 @@ const benchSubscriberTopic = "WEBCAM_BENCH_SUBSCRIBE_TOPIC"
 
 func BenchmarkPublishImage(b *testing.B) {
 	isolateROS(b)
-	rctx, err := rclgo.NewContextWithOpts(nil, rclgo.NewDefaultContextOptions())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer rctx.Close()
 	ns := fmt.Sprintf("/publish_bench_%d", os.Getpid())
-	rn, err := rctx.NewNode("publish_bench", ns)
-	if err != nil {
-		b.Fatal(err)
-	}
+	ros := startROS(b, "publish_bench", "-r", "__ns:="+ns)
 	// The node's default image QoS: reliable, volatile, keep last 2.
-	opts := rclgo.NewDefaultPublisherOptions()
-	opts.Qos.Depth = defaultImageDepth
-	pub, err := rn.NewPublisher(TopicImage, imageTypeSupport(), opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	w, err := newSerializedPublisher(pub)
+	w, err := ros.NewPublisher(TopicImage, typeSupport[TopicImage], defaultQoS)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	ws := &writers{image: w}
-	n := &Node{}
+	n := &Node{pubs: publishers{image: w}, throttled: map[string]time.Time{}}
 	n.pubConfig.Store(&pubConfig{frameID: "camera", encoding: capture.RGB8, publishRaw: true})
 
 	for _, size := range publishBenchSizes {
@@ -105,7 +92,7 @@ func BenchmarkPublishImage(b *testing.B) {
 		floor := make([]byte, len(f.Data))
 		run("copy", 0, true, func() error { copy(floor, f.Data); return nil })
 		run("serialize", 0, true, func() error { // AppendCDR into rcl's buffer, not published
-			buf, err := w.buffer(msg.Size())
+			buf, err := w.Buffer(msg.Size())
 			if err == nil {
 				_, err = msg.AppendCDR(buf)
 			}
@@ -114,8 +101,13 @@ func BenchmarkPublishImage(b *testing.B) {
 		run("publish/subscribers=0", 0, true, func() error { return publishCDR(w, &msg) })
 		// The node's own per-frame path: subscription count, header, serialize,
 		// publish. With nobody subscribed it must do next to nothing.
-		run("publishFrame/subscribers=0", 0, false, func() error { return n.publishFrame(ws, f) })
-		run("publishFrame/subscribers=1", 1, true, func() error { return n.publishFrame(ws, f) })
+		run("publishFrame/subscribers=0", 0, false, func() error { n.publishFrame(f); return nil })
+		run("publishFrame/subscribers=1", 1, true, func() error {
+			if n.publishFrame(f) != 1 {
+				return errors.New("image_raw was not published")
+			}
+			return nil
+		})
 	}
 }
 
@@ -150,11 +142,11 @@ func processCPU() time.Duration {
 
 // waitForSubscribers waits until rcl reports want matched subscriptions:
 // discovery (and forgetting a stopped subscriber) takes a moment.
-func waitForSubscribers(b *testing.B, w *serializedPublisher, want int) {
+func waitForSubscribers(b *testing.B, w *rclx.Publisher, want int) {
 	deadline := time.Now().Add(20 * time.Second)
-	for w.subscribers() != want {
+	for w.Subscribers() != want {
 		if time.Now().After(deadline) {
-			b.Fatalf("%s has %d subscribers after 20 s, want %d", w.pub.TopicName, w.subscribers(), want)
+			b.Fatalf("%s has %d subscribers after 20 s, want %d", w.Resolved(), w.Subscribers(), want)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -203,8 +195,8 @@ func TestPublishBenchSubscriberProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := rclgo.NewDefaultSubscriptionOptions()
-	opts.Qos.Depth = defaultImageDepth
-	sub, err := rn.NewSubscription(topic, imageTypeSupport(), opts, func(s *rclgo.Subscription) {
+	opts.Qos.Depth = defaultQoS.Depth
+	sub, err := rn.NewSubscription(topic, typeSupport[TopicImage], opts, func(s *rclgo.Subscription) {
 		s.TakeSerializedMessage() // receive and drop, as a consumer that only reads would
 	})
 	if err != nil {
@@ -218,4 +210,19 @@ func TestPublishBenchSubscriberProcess(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { io.Copy(io.Discard, os.Stdin); cancel() }() // parent closed stdin or died
 	ws.Run(ctx)
+}
+
+// startROS starts rcl with a node called name and the given ROS arguments.
+func startROS(tb testing.TB, name string, rosArgs ...string) *rclx.Node {
+	tb.Helper()
+	args, err := rclx.ParseArgs(append([]string{"--ros-args"}, rosArgs...))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ros, err := rclx.Start(args, name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ros.Close() })
+	return ros
 }

@@ -24,6 +24,10 @@ type Spec struct {
 	Choices     []string    // allowed values of a string parameter
 	// Check adds validation the fields above cannot express.
 	Check func(Value) error
+	// Group is the owner's name for how a change takes effect (reopen a
+	// device, restart a server …), so the parameter is named only here;
+	// the table does not read it.
+	Group int
 }
 
 // Constraints describes the allowed values in words, for the descriptor's

@@ -13,6 +13,8 @@ import (
 
 	"webcam/capture"
 	"webcam/node"
+	"webcam/rclx"
+	"webcam/stream"
 )
 
 func main() {
@@ -26,9 +28,16 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
+// run wires the parts: rcl and the node's ROS side, the capture runner
+// feeding the newest frame to the camera node, which publishes it and
+// serves it to browsers.
 func run(args []string) int {
-	_, rest := node.ExtractRosArgs(args)
-	for _, a := range rest {
+	parsed, err := rclx.ParseArgs(args)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
+		return 1
+	}
+	for _, a := range parsed.Rest {
 		switch a {
 		case "-h", "--help":
 			fmt.Print(usage)
@@ -43,13 +52,21 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	n, err := node.New(args)
+	ros, err := rclx.Start(parsed, node.DefaultName)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
 		return 1
 	}
-	defer n.Close()
-	if err := n.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+	defer ros.Close()
+	cam, err := node.New(ros)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
+		return 1
+	}
+	defer cam.Close()
+	var frames stream.Latest
+	runner := stream.NewRunner(cam.SourceConfig(), &frames)
+	if err := cam.Run(ctx, runner, &frames); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
 		return 1
 	}

@@ -1,4 +1,4 @@
-package node
+package paramserver
 
 import (
 	"fmt"
@@ -22,25 +22,25 @@ func parameterEventsQoS() rclgo.QosProfile {
 	return q
 }
 
-// startParameterEvents creates the /parameter_events publisher, announces
-// every declared parameter as rclcpp's declare_parameter does (one event per
-// parameter, in new_parameters), and publishes each accepted change from now
-// on in changed_parameters.
-func (n *Node) startParameterEvents() error {
-	pub, err := n.rn.NewPublisher(TopicParameterEvents, rcl_interfaces_msg.ParameterEventTypeSupport,
+// startEvents creates the /parameter_events publisher, announces every
+// declared parameter as rclcpp's declare_parameter does (one event per
+// parameter, in new_parameters), and publishes each accepted change from
+// now on in changed_parameters.
+func (s *Server) startEvents() error {
+	pub, err := s.node.NewPublisher(TopicParameterEvents, rcl_interfaces_msg.ParameterEventTypeSupport,
 		&rclgo.PublisherOptions{Qos: parameterEventsQoS()})
 	if err != nil {
 		return fmt.Errorf("publisher %s: %w", TopicParameterEvents, err)
 	}
-	n.paramSrv.events = pub
-	for _, name := range n.params.Names() {
-		v, _ := n.params.Get(name)
-		n.publishParameterEvent(&rcl_interfaces_msg.ParameterEvent{
+	s.events = pub
+	for _, name := range s.params.Names() {
+		v, _ := s.params.Get(name)
+		s.publishEvent(&rcl_interfaces_msg.ParameterEvent{
 			NewParameters: []rcl_interfaces_msg.Parameter{{Name: name, Value: toMsgValue(v)}},
 		})
 	}
-	n.params.OnChanged(func(changes []rosparam.Change) {
-		n.publishParameterEvent(changedEvent(changes))
+	s.params.OnChanged(func(changes []rosparam.Change) {
+		s.publishEvent(changedEvent(changes))
 	})
 	return nil
 }
@@ -54,11 +54,11 @@ func changedEvent(changes []rosparam.Change) *rcl_interfaces_msg.ParameterEvent 
 	return ev
 }
 
-// publishParameterEvent stamps ev with the node's name and the time.
-func (n *Node) publishParameterEvent(ev *rcl_interfaces_msg.ParameterEvent) {
-	ev.Node = n.rn.FullyQualifiedName()
+// publishEvent stamps ev with the node's name and the time.
+func (s *Server) publishEvent(ev *rcl_interfaces_msg.ParameterEvent) {
+	ev.Node = s.node.FullyQualifiedName()
 	ev.Stamp = rosTime(time.Now())
-	if err := n.paramSrv.events.Publish(ev); err != nil {
-		n.log.Warnf("publishing %s: %v", TopicParameterEvents, err)
+	if err := s.events.Publish(ev); err != nil {
+		s.log.Warn(fmt.Sprintf("publishing %s: %v", TopicParameterEvents, err))
 	}
 }

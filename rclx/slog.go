@@ -1,4 +1,4 @@
-package node
+package rclx
 
 import (
 	"context"
@@ -9,22 +9,23 @@ import (
 	"github.com/tiiuae/rclgo/pkg/rclgo"
 )
 
-// rosLogHandler sends log/slog records to the node's rcl logger (so they
+// logHandler sends log/slog records to the node's rcl logger (so they
 // reach the console and /rosout like the node's own messages), as
 // "message key=value ...". Packages without ROS (calib) log through it.
-type rosLogHandler struct {
+type logHandler struct {
 	log    *rclgo.Logger
 	prefix string // attributes added with WithAttrs, already formatted
 	group  string
 }
 
-func newROSLogHandler(l *rclgo.Logger) *rosLogHandler { return &rosLogHandler{log: l} }
+// NewLogHandler sends slog records to l, an rcl logger.
+func NewLogHandler(l *rclgo.Logger) slog.Handler { return &logHandler{log: l} }
 
-func (h *rosLogHandler) Enabled(_ context.Context, level slog.Level) bool {
+func (h *logHandler) Enabled(_ context.Context, level slog.Level) bool {
 	return h.log.IsEnabledFor(severity(level))
 }
 
-func (h *rosLogHandler) Handle(_ context.Context, r slog.Record) error {
+func (h *logHandler) Handle(_ context.Context, r slog.Record) error {
 	var b strings.Builder
 	b.WriteString(r.Message)
 	b.WriteString(h.prefix)
@@ -35,20 +36,20 @@ func (h *rosLogHandler) Handle(_ context.Context, r slog.Record) error {
 	return h.log.Log(severity(r.Level), b.String())
 }
 
-func (h *rosLogHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
+func (h *logHandler) WithAttrs(attrs []slog.Attr) slog.Handler {
 	var b strings.Builder
 	b.WriteString(h.prefix)
 	for _, a := range attrs {
 		writeAttr(&b, h.group, a)
 	}
-	return &rosLogHandler{log: h.log, prefix: b.String(), group: h.group}
+	return &logHandler{log: h.log, prefix: b.String(), group: h.group}
 }
 
-func (h *rosLogHandler) WithGroup(name string) slog.Handler {
+func (h *logHandler) WithGroup(name string) slog.Handler {
 	if name == "" {
 		return h
 	}
-	return &rosLogHandler{log: h.log, prefix: h.prefix, group: h.group + name + "."}
+	return &logHandler{log: h.log, prefix: h.prefix, group: h.group + name + "."}
 }
 
 func writeAttr(b *strings.Builder, group string, a slog.Attr) {

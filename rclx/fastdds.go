@@ -1,4 +1,4 @@
-package node
+package rclx
 
 import (
 	"fmt"
