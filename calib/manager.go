@@ -31,7 +31,7 @@ type state struct {
 	urlErr error       // why url cannot be used
 	info   *CameraInfo // the calibration in use; nil means uncalibrated
 
-	warnedSize atomic.Uint64 // frame size (w<<32|h) last warned about for info; 0x0 frames never occur
+	warnedSize atomic.Uint64                // frame size (w<<32|h) last warned about for info; 0x0 frames never occur
 	message    atomic.Pointer[sizedMessage] // MessageFor's cache for this snapshot
 }
 

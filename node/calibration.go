@@ -9,9 +9,9 @@ import (
 	"github.com/tiiuae/rclgo/pkg/rclgo/types"
 
 	"webcam/calib"
-	"webcam/paramserver"
 	sensor_msgs_msg "webcam/msgs/sensor_msgs/msg"
 	sensor_msgs_srv "webcam/msgs/sensor_msgs/srv"
+	"webcam/paramserver"
 )
 
 // startCalibration loads the calibration camera_info_url names (an error is

@@ -115,5 +115,3 @@ func float(t *rosparam.Table, name string) float64 {
 	return v.Double
 }
 func flag(t *rosparam.Table, name string) bool { v, _ := t.Get(name); return v.Bool }
-
-
