@@ -79,10 +79,6 @@ func (m *CameraInfo) AppendCDR(dst []byte) ([]byte, error) {
 	return w.b, nil
 }
 
-// DecodeCameraInfo decodes a serialized sensor_msgs/msg/CameraInfo.
-func DecodeCameraInfo(b []byte) (*CameraInfo, error) {
-	return decodeCameraInfo(newReader(cameraInfoType, b))
-}
 
 func decodeCameraInfo(r *reader) (*CameraInfo, error) {
 	m := &CameraInfo{}

@@ -111,11 +111,6 @@ func (m *DiagnosticArray) AppendCDR(dst []byte) ([]byte, error) {
 	return w.b, nil
 }
 
-// DecodeDiagnosticArray decodes a serialized
-// diagnostic_msgs/msg/DiagnosticArray.
-func DecodeDiagnosticArray(b []byte) (*DiagnosticArray, error) {
-	return decodeDiagnosticArray(newReader(diagnosticArrayType, b))
-}
 
 func decodeDiagnosticArray(r *reader) (*DiagnosticArray, error) {
 	m := &DiagnosticArray{}
