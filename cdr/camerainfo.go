@@ -79,7 +79,6 @@ func (m *CameraInfo) AppendCDR(dst []byte) ([]byte, error) {
 	return w.b, nil
 }
 
-
 func decodeCameraInfo(r *reader) (*CameraInfo, error) {
 	m := &CameraInfo{}
 	r.header(&m.Header)

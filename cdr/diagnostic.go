@@ -111,7 +111,6 @@ func (m *DiagnosticArray) AppendCDR(dst []byte) ([]byte, error) {
 	return w.b, nil
 }
 
-
 func decodeDiagnosticArray(r *reader) (*DiagnosticArray, error) {
 	m := &DiagnosticArray{}
 	r.header(&m.Header)
