@@ -12,7 +12,9 @@
 // Query parameters, as web_video_server reads them: type (mjpeg, the default,
 // or ros_compressed), quality (1..100, default 95), width and height (0 or -1:
 // the source's size; one side alone keeps the aspect ratio, where
-// web_video_server would stretch), default_transport and qos_profile
+// web_video_server would stretch; never more than the source's size: a
+// larger request is scaled down to fit, keeping the aspect ratio it asked
+// for, where web_video_server would scale up), default_transport and qos_profile
 // (accepted and ignored: frames come from the node itself). The topic is the
 // full name of the camera's image topic; its "/compressed" name also works and
 // then defaults to type=ros_compressed. type=ros_compressed sends the frames
@@ -26,7 +28,12 @@
 // size, shared by every viewer through the frame's cache) and writes it with a
 // write deadline. A viewer whose socket is slow skips the frames it could not
 // take; nothing queues, so memory per viewer is one frame at most. Nothing is
-// encoded while nobody watches.
+// encoded while nobody watches. Encodes are budgeted: at most
+// Config.MaxRenditions (4) distinct quality-and-size renditions of a camera
+// are watched at once (snapshots count while they encode); a viewer asking
+// for another is given the nearest one in use, which the log and /state show.
+// A viewer's place under the viewer cap (100) is given back when its
+// connection closes, even while its goroutine is still busy.
 //
 // Other cameras of the robot: with Config.Graph set, the ROS graph's other
 // sensor_msgs Image and CompressedImage topics are listed on the index page,

@@ -63,6 +63,9 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusInternalServerError, "this connection cannot stream")
 		return
 	}
+	asked := req
+	req, done, note := s.takeRendition(req)
+	defer done()
 	v, err := s.addViewer(r, req)
 	switch {
 	case errors.Is(err, errTooManyViewers):
@@ -72,7 +75,11 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
 		return
 	}
-	s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s", v.id, v.remote, req))
+	if note != "" {
+		s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s, %s", v.id, v.remote, asked, note))
+	} else {
+		s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s", v.id, v.remote, req))
+	}
 	streamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
 	if r.Method == http.MethodHead {

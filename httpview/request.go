@@ -156,7 +156,8 @@ func (s *Server) topicList() string {
 // options is the JPEG rendition this request asks of a frame.
 func (s *Server) options(v viewRequest, f *capture.Frame) capture.EncodeOptions {
 	if v.typ == typeMJPEG {
-		return capture.EncodeOptions{Quality: v.quality, Width: v.width, Height: v.height}
+		w, h := fitSize(f.Width, f.Height, v.width, v.height) // the frame's size may have changed since takeRendition
+		return capture.EncodeOptions{Quality: v.quality, Width: w, Height: h}
 	}
 	if f.Format == capture.JPEG {
 		return capture.EncodeOptions{} // the camera's own bytes

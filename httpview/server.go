@@ -53,6 +53,11 @@ type Config struct {
 	Graph       Graph
 	GraphLinger time.Duration
 
+	// MaxRenditions bounds the distinct JPEG renditions (quality and size)
+	// encoded of each camera at once, each an encode per frame: a viewer
+	// asking for another gets the nearest one in use. 0 means 4.
+	MaxRenditions int
+
 	// WriteTimeout bounds how long one frame may take to reach a viewer; a
 	// viewer slower than that is disconnected. 0 means 10 s.
 	WriteTimeout time.Duration
@@ -80,16 +85,17 @@ type Server struct {
 	ctx    context.Context // canceled by Close: ends every request
 	cancel context.CancelFunc
 
-	mu        sync.Mutex
-	srv       *http.Server
-	ln        net.Listener
-	closed    bool
-	viewers   map[uint64]*viewer
-	running   sync.WaitGroup // viewer goroutines, for Close to wait on
-	handlers  atomic.Int64   // how many of them (a viewer leaves s.viewers on disconnect, its handler later)
-	nextID    uint64
-	snapshots uint64
-	refused   refusals // auth failures, for throttled logging
+	mu         sync.Mutex
+	srv        *http.Server
+	ln         net.Listener
+	closed     bool
+	viewers    map[uint64]*viewer
+	renditions map[renditionKey]int // viewers and snapshots of each rendition in use
+	running    sync.WaitGroup       // viewer goroutines, for Close to wait on
+	handlers   atomic.Int64         // how many of them (a viewer leaves s.viewers on disconnect, its handler later)
+	nextID     uint64
+	snapshots  uint64
+	refused    refusals // auth failures, for throttled logging
 }
 
 type topic struct {
@@ -121,6 +127,12 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 	if err := checkOrigin(cfg.CORSOrigin); err != nil {
 		return nil, err
 	}
+	if cfg.MaxRenditions < 0 {
+		return nil, fmt.Errorf("MaxRenditions %d is negative (0 means %d)", cfg.MaxRenditions, defaultMaxRenditions)
+	}
+	if cfg.MaxRenditions == 0 {
+		cfg.MaxRenditions = defaultMaxRenditions
+	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = defaultWriteTimeout
 	}
@@ -128,7 +140,7 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		cfg.Log = func(stream.LogLevel, string) {}
 	}
 	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{},
-		maxViewers: defaultMaxViewers, encode: (*capture.Frame).JPEG}
+		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).JPEG}
 	for _, t := range topics {
 		if err := checkTopicName(t.Name); err != nil {
 			return nil, err

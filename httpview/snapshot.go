@@ -23,6 +23,8 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer release() // a graph topic's subscription lingers for the next snapshot
+	req, done, _ := s.takeRendition(req)
+	defer done()
 	f := req.topic.frames.Load()
 	if f == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), snapshotWait)
