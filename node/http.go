@@ -149,20 +149,6 @@ func (n *Node) stopHTTP() {
 	n.http.graph.closeAll()
 }
 
-// Viewers is the number of HTTP streams being watched.
-func (n *Node) Viewers() int {
-	if n.http == nil {
-		return 0
-	}
-	n.http.mu.Lock()
-	srv := n.http.srv
-	n.http.mu.Unlock()
-	if srv == nil {
-		return 0
-	}
-	return srv.Viewers()
-}
-
 // NodeState is the node's part of the viewer's /state.
 type NodeState struct {
 	Node       string  `json:"node"`

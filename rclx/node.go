@@ -66,9 +66,6 @@ func Start(args *Args, name string) (_ *Node, err error) {
 // Log is the node's logger, bridged to rcl logging (console and /rosout).
 func (n *Node) Log() *slog.Logger { return n.log }
 
-// ROSArgs are the command line's ROS arguments, as given.
-func (n *Node) ROSArgs() []string { return n.args.ROS }
-
 // Close destroys the node and shuts rcl down.
 func (n *Node) Close() error { return errors.Join(n.Node.Close(), n.Context.Close()) }
 
