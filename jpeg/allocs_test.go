@@ -48,4 +48,3 @@ func check(t *testing.T, name string, f func()) {
 		t.Errorf("%s: %v allocations per call, want 0", name, n)
 	}
 }
-
