@@ -135,8 +135,8 @@ func (e *Encoder) encode(img Image, quality int, out []byte) (int, error) {
 		n, ok = compress(e.h, img.Pix, img.Width, stride, img.Height, pf, out, samp, quality, flags)
 	} else {
 		e.growPlanes(img.Width, img.Height)
-		n, ok = compressPacked422(e.h, img.Pix, img.Width, stride, img.Height, img.Format == UYVY,
-			e.y, e.u, e.v, out, quality, flags)
+		splitPacked422(img.Pix, img.Width, stride, img.Height, img.Format == UYVY, e.y, e.u, e.v)
+		n, ok = compressPlanes422(e.h, e.y, e.u, e.v, img.Width, img.Height, out, quality, flags)
 	}
 	if !ok {
 		return 0, libError("encode", e.h)

@@ -5,14 +5,18 @@ package jpeg
 
 /*
 #cgo pkg-config: libturbojpeg
+// -O3: gcc vectorizes the 4:2:2 deinterleave loop only from -O3 (-O2 leaves it scalar).
+#cgo CFLAGS: -O3
 #cgo noescape wc_header
 #cgo nocallback wc_header
 #cgo noescape wc_decompress
 #cgo nocallback wc_decompress
 #cgo noescape wc_compress
 #cgo nocallback wc_compress
-#cgo noescape wc_compress_packed422
-#cgo nocallback wc_compress_packed422
+#cgo noescape wc_split_packed422
+#cgo nocallback wc_split_packed422
+#cgo noescape wc_compress_planes422
+#cgo nocallback wc_compress_planes422
 #include <turbojpeg.h>
 
 // Out-parameters are returned in a struct by value: taking the address of a
@@ -58,13 +62,10 @@ static inline __attribute__((always_inline)) void wc_split422(
 	}
 }
 
-// Deinterleaves YUYV (uyvy == 0) or UYVY into the planes and compresses them
-// as 4:2:2: the camera's own chroma goes into the JPEG without an RGB trip.
-// width is even; y holds width*height bytes, u and v (width/2)*height each.
-static long wc_compress_packed422(tjhandle h, const unsigned char *src, int width,
-		int pitch, int height, int uyvy, unsigned char *y, unsigned char *u,
-		unsigned char *v, unsigned char *out, unsigned long outCap, int quality,
-		int flags) {
+// Deinterleaves YUYV (uyvy == 0) or UYVY into planar 4:2:2: y of width×height,
+// u and v of width/2×height. width is even.
+static void wc_split_packed422(const unsigned char *src, int width, int pitch,
+		int height, int uyvy, unsigned char *y, unsigned char *u, unsigned char *v) {
 	int pairs = width / 2;
 	for (int r = 0; r < height; r++) {
 		const unsigned char *p = src + (long)r * pitch;
@@ -75,8 +76,15 @@ static long wc_compress_packed422(tjhandle h, const unsigned char *src, int widt
 		else
 			wc_split422(p, pairs, yr, ur, vr, 0, 1, 2, 3);
 	}
+}
+
+// Compresses planar 4:2:2 (as wc_split_packed422 leaves it): the camera's own
+// chroma goes into the JPEG without an RGB round trip. out as for wc_compress.
+static long wc_compress_planes422(tjhandle h, const unsigned char *y,
+		const unsigned char *u, const unsigned char *v, int width, int height,
+		unsigned char *out, unsigned long outCap, int quality, int flags) {
 	const unsigned char *planes[3] = {y, u, v};
-	int strides[3] = {width, pairs, pairs};
+	int strides[3] = {width, width / 2, width / 2};
 	unsigned char *buf = out;
 	unsigned long size = outCap;
 	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, TJSAMP_422, &buf,
@@ -124,16 +132,21 @@ func compress(h handle, src []byte, width, pitch, height int, pf pixelFormat, ou
 	return int(n), n >= 0
 }
 
-// compressPacked422 needs an even width, y of width*height bytes, u and v of
-// width/2*height each, and out of bufSize(width, height, TJSAMP_422) bytes.
-func compressPacked422(h handle, src []byte, width, pitch, height int, uyvy bool, y, u, v, out []byte, quality, flags int) (int, bool) {
+// splitPacked422 deinterleaves YUYV or UYVY: width even, src checked by the
+// caller, y of width*height bytes, u and v of width/2*height.
+func splitPacked422(src []byte, width, pitch, height int, uyvy bool, y, u, v []byte) {
 	var isUYVY C.int
 	if uyvy {
 		isUYVY = 1
 	}
-	n := C.wc_compress_packed422(C.tjhandle(h), ptr(src), C.int(width), C.int(pitch),
-		C.int(height), isUYVY, ptr(y), ptr(u), ptr(v), ptr(out), C.ulong(len(out)),
-		C.int(quality), C.int(flags))
+	C.wc_split_packed422(ptr(src), C.int(width), C.int(pitch), C.int(height), isUYVY,
+		ptr(y), ptr(u), ptr(v))
+}
+
+// compressPlanes422 compresses the planes splitPacked422 leaves; out as for compress.
+func compressPlanes422(h handle, y, u, v []byte, width, height int, out []byte, quality, flags int) (int, bool) {
+	n := C.wc_compress_planes422(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width),
+		C.int(height), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
 	return int(n), n >= 0
 }
 
