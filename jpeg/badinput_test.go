@@ -118,6 +118,20 @@ func TestDecodeBadInput(t *testing.T) {
 	}
 }
 
+func TestDecodePitchBad(t *testing.T) {
+	data := encodeCamera(t, 64, 48, Sub420, 80)
+	d := newDecoder(t)
+	dst := make([]byte, 64*48*3*2)
+	for _, pitch := range []int{-1, 64*3 - 1, 1 << 62} {
+		if _, _, _, err := d.DecodeIntoPitch(dst, data, RGB8, pitch); !errors.Is(err, ErrGeometry) {
+			t.Errorf("pitch %d: %v, want ErrGeometry", pitch, err)
+		}
+	}
+	if _, _, _, err := d.DecodeIntoPitch(dst, data, RGB8, len(dst)); !errors.Is(err, ErrShortBuffer) {
+		t.Errorf("pitch past the end: %v, want ErrShortBuffer", err)
+	}
+}
+
 func TestMaxPixels(t *testing.T) {
 	data := encodeCamera(t, 64, 48, Sub420, 80)
 	d := newDecoder(t)

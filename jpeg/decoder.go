@@ -2,6 +2,7 @@ package jpeg
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 )
 
@@ -54,6 +55,7 @@ func (d *Decoder) Close() error {
 
 // Header reads the JPEG's size and chroma subsampling without decoding it.
 func (d *Decoder) Header(jpeg []byte) (width, height int, s Subsampling, err error) {
+	defer runtime.KeepAlive(d) // the cleanup must not free the handle during the C call
 	if d.h == nil {
 		return 0, 0, 0, ErrClosed
 	}
@@ -120,6 +122,7 @@ func (d *Decoder) DecodeInto(dst, jpeg []byte, f Format) (width, height, step in
 // DecodeIntoPitch is DecodeInto with rows pitch bytes apart (0: tightly packed),
 // for destinations whose rows are padded.
 func (d *Decoder) DecodeIntoPitch(dst, jpeg []byte, f Format, pitch int) (width, height, step int, err error) {
+	defer runtime.KeepAlive(d)
 	pf, ok := f.pixelFormat()
 	if !ok {
 		return 0, 0, 0, fmt.Errorf("%w: cannot decode into %v", ErrFormat, f)
@@ -135,8 +138,8 @@ func (d *Decoder) DecodeIntoPitch(dst, jpeg []byte, f Format, pitch int) (width,
 	if pitch == 0 {
 		pitch = row
 	}
-	if pitch < row {
-		return 0, 0, 0, fmt.Errorf("%w: pitch %d < row of %d bytes", ErrGeometry, pitch, row)
+	if pitch < row || pitch > math.MaxInt32 { // C takes an int; also keeps pitch×height from overflowing
+		return 0, 0, 0, fmt.Errorf("%w: pitch %d for rows of %d bytes", ErrGeometry, pitch, row)
 	}
 	if need := pitch*(h-1) + row; len(dst) < need {
 		return 0, 0, 0, fmt.Errorf("%w: %d×%d %v needs %d bytes, have %d", ErrShortBuffer, w, h, f, need, len(dst))

@@ -2,6 +2,7 @@ package jpeg
 
 import (
 	"fmt"
+	"math"
 	"runtime"
 )
 
@@ -111,6 +112,7 @@ func (e *Encoder) MaxSize(img Image) (int, error) {
 
 // encode writes into out, which holds exactly MaxSize(img) bytes.
 func (e *Encoder) encode(img Image, quality int, out []byte) (int, error) {
+	defer runtime.KeepAlive(e) // the cleanup must not free the handle during the C call
 	if e.h == nil {
 		return 0, ErrClosed
 	}
@@ -191,8 +193,8 @@ func checkImage(img Image) error {
 	if stride == 0 {
 		stride = row
 	}
-	if stride < row {
-		return fmt.Errorf("%w: stride %d < row of %d bytes", ErrGeometry, stride, row)
+	if stride < row || stride > math.MaxInt32 { // C takes an int; also keeps stride×height from overflowing
+		return fmt.Errorf("%w: stride %d for rows of %d bytes", ErrGeometry, stride, row)
 	}
 	if need := stride*(img.Height-1) + row; len(img.Pix) < need {
 		return fmt.Errorf("%w: %d×%d %v with stride %d needs %d bytes, have %d",

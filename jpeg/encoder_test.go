@@ -190,6 +190,7 @@ func TestEncodeBadInput(t *testing.T) {
 		{"short pixels", Image{Pix: pix[:100], Width: 64, Height: 64, Format: RGB8}, 80, ErrGeometry, "needs"},
 		{"stride below row", Image{Pix: pix, Width: 64, Height: 8, Stride: 100, Format: RGB8}, 80, ErrGeometry, "stride"},
 		{"stride past end", Image{Pix: pix, Width: 64, Height: 64, Stride: 64*3 + 1, Format: RGB8}, 80, ErrGeometry, "needs"},
+		{"stride that overflows", Image{Pix: pix, Width: 64, Height: 64, Stride: 1 << 62, Format: RGB8}, 80, ErrGeometry, "stride"},
 		{"zero width", Image{Pix: pix, Width: 0, Height: 8, Format: RGB8}, 80, ErrGeometry, ""},
 		{"negative height", Image{Pix: pix, Width: 8, Height: -1, Format: Mono8}, 80, ErrGeometry, ""},
 		{"too wide", Image{Pix: pix, Width: 70000, Height: 1, Format: Mono8}, 80, ErrGeometry, ""},
