@@ -2,6 +2,7 @@ package capture_test
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -24,7 +25,7 @@ func runFor(t *testing.T, uri string, req capture.Request) (*stream.Latest, *str
 	out := &stream.Latest{}
 	r := stream.NewRunner(stream.Config{
 		URI: uri, Request: req, MinBackoff: 50 * time.Millisecond, MaxBackoff: 200 * time.Millisecond,
-		Log: func(_ stream.LogLevel, msg string) { mu.Lock(); logs = append(logs, msg); mu.Unlock() },
+		Log: slog.New(lineLog(func(line string) { mu.Lock(); logs = append(logs, line); mu.Unlock() })),
 	}, out)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -36,6 +37,20 @@ func runFor(t *testing.T, uri string, req capture.Request) (*stream.Latest, *str
 		}
 	})
 	return out, r, func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), logs...) }
+}
+
+// lineLog is a slog.Handler that hands each record on as one line: the
+// message, then its attributes as key=value.
+type lineLog func(line string)
+
+func (h lineLog) Enabled(context.Context, slog.Level) bool { return true }
+func (h lineLog) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h lineLog) WithGroup(string) slog.Handler            { return h }
+func (h lineLog) Handle(_ context.Context, r slog.Record) error {
+	line := r.Message
+	r.Attrs(func(a slog.Attr) bool { line += " " + a.String(); return true })
+	h(line)
+	return nil
 }
 
 func waitSeq(t *testing.T, l *stream.Latest, after uint64, within time.Duration) *capture.Frame {
