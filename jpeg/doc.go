@@ -12,7 +12,8 @@
 // Why not an existing Go binding: the ones found (pixiv/go-libjpeg,
 // bmharper/turbo) return freshly allocated images and byte slices per call;
 // a camera node needs decode into a given buffer and encode into a kept one,
-// with no allocation and no new pages per frame.
+// with no allocation and no new pages per frame. Neither is served by the
+// Go module proxy this project builds from (proxy.golang.org: 403).
 //
 // Every Decoder and Encoder holds one TurboJPEG handle and its buffers, reused
 // call after call; neither is safe for concurrent use. Damaged input (a
