@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,8 +14,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"webcam/stream"
 )
 
 // churnDuration is 3 s by default; WEBCAM_SOAK=60s makes it a soak test.
@@ -75,7 +74,7 @@ func churnActions(base string) []func(ctx context.Context) error {
 
 func TestChurnLeavesNothingBehind(t *testing.T) {
 	var logged atomic.Int64 // counted, not kept: kept lines would look like a leak
-	srv, _ := oneCamera(t, Config{Log: func(stream.LogLevel, string) { logged.Add(1) }}, "testpattern://")
+	srv, _ := oneCamera(t, Config{Log: slog.New(logHandler(func(slog.Level, string) { logged.Add(1) }))}, "testpattern://")
 	actions := churnActions(srv.url)
 	ctx := context.Background()
 	for _, a := range actions { // warm up: first-use allocations are not leaks

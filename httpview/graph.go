@@ -2,8 +2,10 @@ package httpview
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -54,7 +56,7 @@ var errGraphClosed = errors.New("the server is shutting down")
 type graphSet struct {
 	src    Graph
 	linger time.Duration
-	log    func(stream.LogLevel, string)
+	log    *slog.Logger
 
 	mu     sync.Mutex
 	subs   map[string]*graphSub
@@ -73,7 +75,7 @@ type graphSub struct {
 	idle  *time.Timer
 }
 
-func newGraphSet(src Graph, linger time.Duration, log func(stream.LogLevel, string)) *graphSet {
+func newGraphSet(src Graph, linger time.Duration, log *slog.Logger) *graphSet {
 	if linger <= 0 {
 		linger = defaultGraphLinger
 	}
@@ -111,7 +113,7 @@ func (g *graphSet) acquire(name, typ string) (*topic, func(), error) {
 		}
 		sub = &graphSub{topic: &topic{name: name, graph: typ, frames: feed.Frames(), feed: feed}, feed: feed}
 		g.subs[name] = sub
-		g.log(stream.LevelInfo, fmt.Sprintf("http: subscribed to %s (%s) for its viewers", name, typ))
+		g.log.Info(fmt.Sprintf("http: subscribed to %s (%s) for its viewers", name, typ))
 	}
 	sub.refs++
 	if sub.idle != nil {
@@ -153,11 +155,11 @@ func (g *graphSet) expire(sub *graphSub, gen int) {
 
 func (g *graphSet) end(sub *graphSub, why string) {
 	msg := fmt.Sprintf("http: unsubscribed from %s (%s)", sub.topic.name, why)
-	level := stream.LevelInfo
+	level := slog.LevelInfo
 	if err := sub.feed.Close(); err != nil {
-		msg, level = msg+": "+err.Error(), stream.LevelWarn
+		msg, level = msg+": "+err.Error(), slog.LevelWarn
 	}
-	g.log(level, msg)
+	g.log.Log(context.Background(), level, msg)
 }
 
 // subscribed is the topics subscribed now, viewed or lingering.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strings"
@@ -51,7 +52,7 @@ func startServer(t testing.TB, cfg Config, topics ...Topic) *testServer {
 	t.Helper()
 	logs := &logBook{}
 	if cfg.Log == nil {
-		cfg.Log = logs.add
+		cfg.Log = slog.New(logHandler(logs.add))
 	}
 	s, err := New(cfg, topics)
 	if err != nil {
@@ -89,11 +90,23 @@ type logBook struct {
 	lines []string
 }
 
-func (b *logBook) add(level stream.LogLevel, msg string) {
+func (b *logBook) add(level slog.Level, msg string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.lines = append(b.lines, fmt.Sprintf("[%d] %s", level, msg))
+	b.lines = append(b.lines, fmt.Sprintf("[%s] %s", level, msg))
 }
+
+// logHandler is a slog.Handler that hands each record's level and message
+// to a function.
+type logHandler func(slog.Level, string)
+
+func (h logHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h logHandler) Handle(_ context.Context, r slog.Record) error {
+	h(r.Level, r.Message)
+	return nil
+}
+func (h logHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h logHandler) WithGroup(string) slog.Handler      { return h }
 
 func (b *logBook) String() string {
 	b.mu.Lock()

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"webcam/capture"
-	"webcam/stream"
 )
 
 // The multipart framing, byte for byte as web_video_server's
@@ -76,9 +75,9 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if note != "" {
-		s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s, %s", v.id, v.remote, asked, note))
+		s.cfg.Log.Info(fmt.Sprintf("http: viewer %d (%s) watches %s, %s", v.id, v.remote, asked, note))
 	} else {
-		s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http: viewer %d (%s) watches %s", v.id, v.remote, req))
+		s.cfg.Log.Info(fmt.Sprintf("http: viewer %d (%s) watches %s", v.id, v.remote, req))
 	}
 	streamHeaders(w.Header())
 	w.WriteHeader(http.StatusOK)
@@ -117,7 +116,7 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 		jpeg, err := s.encode(f, s.options(v.req, f))
 		if err != nil {
 			if v.failed(f.Seq, err) {
-				s.cfg.Log(stream.LevelWarn, fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
+				s.cfg.Log.Warn(fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
 			}
 			continue
 		}

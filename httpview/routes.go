@@ -4,11 +4,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"sync"
 	"time"
-
-	"webcam/stream"
 )
 
 // noCache is web_video_server's Cache-Control for streams and pages.
@@ -98,7 +97,7 @@ type refusals struct {
 
 const refusalLogInterval = 10 * time.Second
 
-func (f *refusals) note(log func(stream.LogLevel, string), remote, why string) {
+func (f *refusals) note(log *slog.Logger, remote, why string) {
 	f.mu.Lock()
 	now := time.Now()
 	if now.Sub(f.last) < refusalLogInterval {
@@ -113,7 +112,7 @@ func (f *refusals) note(log func(stream.LogLevel, string), remote, why string) {
 	if missed > 0 {
 		msg += fmt.Sprintf("; %d more refusal(s) not logged", missed)
 	}
-	log(stream.LevelWarn, msg)
+	log.Warn(msg)
 }
 
 // fail answers with a plain-text error. Plain text with nosniff means values

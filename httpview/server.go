@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -45,7 +46,7 @@ type Config struct {
 	// If it marshals to a JSON object its fields are merged with "http".
 	State func() any
 	// Log receives connections, failures and auth refusals. Nil discards.
-	Log func(level stream.LogLevel, msg string)
+	Log *slog.Logger
 
 	// Graph, when set, also serves the ROS graph's other image topics,
 	// subscribed while watched (graph.go). GraphLinger is how long a
@@ -137,7 +138,7 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		cfg.WriteTimeout = defaultWriteTimeout
 	}
 	if cfg.Log == nil {
-		cfg.Log = func(stream.LogLevel, string) {}
+		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{},
 		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).JPEG}
@@ -218,7 +219,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	go func() {
 		if err := s.run(ctx, srv, ln); err != nil {
-			s.cfg.Log(stream.LevelError, "http server stopped: "+err.Error())
+			s.cfg.Log.Error("http server stopped: " + err.Error())
 		}
 	}()
 	return nil
@@ -257,7 +258,7 @@ func (s *Server) attach(ln net.Listener) (*http.Server, error) {
 }
 
 func (s *Server) run(ctx context.Context, srv *http.Server, ln net.Listener) error {
-	s.cfg.Log(stream.LevelInfo, fmt.Sprintf("http server on http://%s/ (%d camera(s)%s)", ln.Addr(), len(s.topics), s.authNote()))
+	s.cfg.Log.Info(fmt.Sprintf("http server on http://%s/ (%d camera(s)%s)", ln.Addr(), len(s.topics), s.authNote()))
 	defer ln.Close() // in case Close came between attach and Serve
 	stop := context.AfterFunc(ctx, func() { s.Close() })
 	defer stop()
@@ -321,9 +322,9 @@ func (s *Server) Close() error {
 }
 
 // logWriter turns net/http's own error log into Log calls.
-type logWriter struct{ log func(stream.LogLevel, string) }
+type logWriter struct{ log *slog.Logger }
 
 func (w logWriter) Write(p []byte) (int, error) {
-	w.log(stream.LevelWarn, strings.TrimSpace(string(p)))
+	w.log.Warn(strings.TrimSpace(string(p)))
 	return len(p), nil
 }

@@ -3,13 +3,13 @@ package httpview
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"maps"
 	"net/http"
 	"slices"
 	"time"
 
 	"webcam/capture"
-	"webcam/stream"
 )
 
 // TopicState is one camera in /state, as the HTTP side sees it.
@@ -130,10 +130,10 @@ func (s *Server) handleState(w http.ResponseWriter, r *http.Request) {
 
 // mergeable turns the node's state into a map to merge into: its fields when
 // it is a JSON object (numbers kept exact), else {"node": state}.
-func mergeable(node any, log func(stream.LogLevel, string)) map[string]any {
+func mergeable(node any, log *slog.Logger) map[string]any {
 	raw, err := json.Marshal(node)
 	if err != nil {
-		log(stream.LevelWarn, "http: /state: node state: "+err.Error())
+		log.Warn("http: /state: node state: " + err.Error())
 		return map[string]any{"node_error": err.Error()}
 	}
 	out := map[string]any{}

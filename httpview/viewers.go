@@ -79,7 +79,7 @@ func (s *Server) removeViewer(v *viewer, why error) {
 	if why != nil {
 		msg += ": " + why.Error()
 	}
-	s.cfg.Log(stream.LevelInfo, msg)
+	s.cfg.Log.Info(msg)
 }
 
 // sent records one written part; skipped frames (Seq gaps) count as drops.

@@ -11,7 +11,6 @@ import (
 	"webcam/capture"
 	"webcam/httpview"
 	"webcam/rosparam"
-	"webcam/stream"
 )
 
 // PasswordEnv is read for the HTTP password when http_password_file is empty.
@@ -38,7 +37,7 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		CORSOrigin:        str(t, pHTTPCORS),
 		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
 		State:             func() any { return n.State() },
-		Log:               n.httpLog,
+		Log:               n.log,
 	}
 	if cfg.User == "" {
 		return cfg, nil
@@ -179,17 +178,5 @@ func (n *Node) State() NodeState {
 		Backend: s.Info.Backend, Width: s.Info.Width, Height: s.Info.Height, Format: string(s.Info.Format),
 		CaptureFPS: s.CaptureFPS, PublishFPS: p.PublishFPS, Captured: s.Captured, Published: p.Published,
 		Dropped: p.Skipped, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
-	}
-}
-
-// httpLog adapts the node's logger to the viewer's log hook.
-func (n *Node) httpLog(level stream.LogLevel, msg string) {
-	switch level {
-	case stream.LevelError:
-		n.log.Error(msg)
-	case stream.LevelWarn:
-		n.log.Warn(msg)
-	default:
-		n.log.Info(msg)
 	}
 }
