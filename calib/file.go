@@ -3,10 +3,10 @@ package calib
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"webcam/atomicfile"
 )
 
 // Format is a calibration file format.
@@ -108,7 +108,7 @@ func WriteFile(path string, info CameraInfo) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(osFileOps, path, data)
+	return atomicfile.Write(path, data)
 }
 
 // keepBackup copies the calibration file at path, if there is one, to
@@ -128,82 +128,8 @@ func keepBackup(path string) error {
 	if err != nil {
 		return fmt.Errorf("reading the previous calibration to keep it: %w", err)
 	}
-	if err := writeAtomic(osFileOps, path+".bak", data); err != nil {
+	if err := atomicfile.Write(path+".bak", data); err != nil {
 		return fmt.Errorf("keeping the previous calibration as %s.bak: %w", path, err)
-	}
-	return nil
-}
-
-// fileOps are the steps of an atomic write that can fail. Tests pass their
-// own to fail one step on purpose; everything else uses osFileOps.
-type fileOps struct {
-	createTemp func(dir, pattern string) (*os.File, error)
-	write      func(f *os.File, data []byte) (int, error)
-	sync       func(f *os.File) error
-	rename     func(from, to string) error
-}
-
-var osFileOps = fileOps{
-	createTemp: os.CreateTemp,
-	write:      (*os.File).Write,
-	sync:       (*os.File).Sync,
-	rename:     os.Rename,
-}
-
-// writeAtomic writes data to a temporary file in the target's directory,
-// flushes it to disk and renames it over the target (rename within one
-// directory is atomic on POSIX file systems).
-func writeAtomic(ops fileOps, path string, data []byte) (err error) {
-	// Replace the file a symbolic link points to, not the link.
-	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		target, err := filepath.EvalSymlinks(path)
-		if err != nil {
-			return fmt.Errorf("%s is a symbolic link whose target cannot be resolved: %w", path, err)
-		}
-		path = target
-	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating directory for calibration: %w", err)
-	}
-	perm := fs.FileMode(0o644)
-	if fi, err := os.Stat(path); err == nil {
-		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s exists and is not a regular file", path)
-		}
-		perm = fi.Mode().Perm() // keep the mode the user gave the file
-	}
-
-	tmp, err := ops.createTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("creating temporary file next to %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := ops.write(tmp, data); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		return fmt.Errorf("setting mode of %s: %w", tmp.Name(), err)
-	}
-	if err := ops.sync(tmp); err != nil {
-		return fmt.Errorf("flushing %s to disk: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
-	}
-	if err := ops.rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replacing %s: %w", path, err)
-	}
-	// Make the rename itself durable. The new file is in place already, so a
-	// file system that cannot sync directories is not a failure to report.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }

@@ -27,50 +27,6 @@ func dirEntries(t *testing.T, dir string) []string {
 	return names
 }
 
-// TestWriteAtomicFailureKeepsOldFile fails each step of the atomic write in
-// turn and checks that the old file is untouched and no temp file is left.
-func TestWriteAtomicFailureKeepsOldFile(t *testing.T) {
-	boom := errors.New("injected failure")
-	for _, tc := range []struct {
-		step    string
-		breakIt func(*fileOps)
-		wantErr string
-	}{
-		{"create temp", func(o *fileOps) {
-			o.createTemp = func(string, string) (*os.File, error) { return nil, boom }
-		}, "creating temporary file next to"},
-		{"write", func(o *fileOps) {
-			o.write = func(f *os.File, b []byte) (int, error) {
-				n, _ := f.Write(b[:len(b)/2]) // half the data reaches the temp file
-				return n, boom
-			}
-		}, "writing"},
-		{"sync", func(o *fileOps) { o.sync = func(*os.File) error { return boom } }, "flushing"},
-		{"rename", func(o *fileOps) { o.rename = func(string, string) error { return boom } }, "replacing"},
-	} {
-		t.Run(tc.step, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, "front.yaml")
-			old, _ := os.ReadFile(filepath.Join("testdata", "ost.yaml"))
-			if err := os.WriteFile(path, old, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			ops := osFileOps
-			tc.breakIt(&ops)
-			err := writeAtomic(ops, path, []byte("image_width: 1280\n"))
-			if !errors.Is(err, boom) || !strings.Contains(err.Error(), tc.wantErr) {
-				t.Fatalf("error %v, want the injected failure reported as %q", err, tc.wantErr)
-			}
-			if now, _ := os.ReadFile(path); !bytes.Equal(now, old) {
-				t.Errorf("old file changed to %q", now)
-			}
-			if names := dirEntries(t, dir); !slices.Equal(names, []string{"front.yaml"}) {
-				t.Errorf("directory holds %q, want only front.yaml", names)
-			}
-		})
-	}
-}
-
 // TestWriteFileReadersSeeWholeFiles reads the file continuously while it is
 // rewritten: every read must parse as one of the two calibrations. A write
 // in place (truncate, then write) shows readers empty or partial files.

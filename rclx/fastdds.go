@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	"golang.org/x/sys/unix"
+
+	"webcam/atomicfile"
 )
 
 // Fast DDS's default shared-memory segment (512 KiB) is smaller than one
@@ -92,19 +94,7 @@ func shmSegmentSize(dir string) int {
 
 func writeFileAtomic(path string, data []byte) error {
 	if b, err := os.ReadFile(path); err == nil && string(b) == string(data) {
-		return nil
+		return nil // another webcam_node wrote the same profile
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, data)
 }
