@@ -101,27 +101,9 @@ func (s iniSection) rowsOf(key string, count, cols int) ([]float64, error) {
 // camera_calibration_parsers. A file holding more than one camera (a
 // stereo pair) is refused: a camera_info_url names one camera.
 func ParseINI(data []byte) (CameraInfo, error) {
-	sections := splitINI(data)
-	var image, camera *iniSection
-	var cameras []string
-	for i := range sections {
-		s := &sections[i]
-		switch s.name {
-		case "image":
-			image = s
-		case "externals":
-		case "":
-			return CameraInfo{}, fmt.Errorf("line %d: %q comes before any [section]; expected [image] first", s.line, s.lines[0])
-		default:
-			camera = s
-			cameras = append(cameras, "["+s.name+"]")
-		}
-	}
-	if image == nil {
-		return CameraInfo{}, errors.New("no [image] section; expected [image] with width and height, then a [camera_name] section")
-	}
-	if len(cameras) != 1 {
-		return CameraInfo{}, fmt.Errorf("found %d camera sections %v; expected exactly one (a stereo file must be split per camera)", len(cameras), cameras)
+	image, camera, err := iniSections(splitINI(data))
+	if err != nil {
+		return CameraInfo{}, err
 	}
 	info := CameraInfo{CameraName: camera.name}
 	for _, f := range []struct {
@@ -153,22 +135,55 @@ func ParseINI(data []byte) (CameraInfo, error) {
 		}
 		copy(f.dst, values)
 	}
-	lines, num, err := camera.after("distortion", 1)
-	if err != nil {
-		return CameraInfo{}, err
-	}
-	switch n := len(strings.Fields(lines[0])); n {
-	case 5:
-		info.DistortionModel = PlumbBob
-	case 8:
-		info.DistortionModel = RationalPolynomial
-	default:
-		return CameraInfo{}, fmt.Errorf("line %d: [%s] distortion has %d numbers; expected 5 (plumb_bob) or 8 (rational_polynomial)", num, camera.name, n)
-	}
-	if info.D, err = camera.rowsOf("distortion", 1, len(strings.Fields(lines[0]))); err != nil {
+	if info.DistortionModel, info.D, err = iniDistortion(camera); err != nil {
 		return CameraInfo{}, err
 	}
 	return info, nil
+}
+
+// iniSections finds the [image] section and the one camera section.
+func iniSections(sections []iniSection) (image, camera *iniSection, err error) {
+	var cameras []string
+	for i := range sections {
+		s := &sections[i]
+		switch s.name {
+		case "image":
+			image = s
+		case "externals":
+		case "":
+			return nil, nil, fmt.Errorf("line %d: %q comes before any [section]; expected [image] first", s.line, s.lines[0])
+		default:
+			camera = s
+			cameras = append(cameras, "["+s.name+"]")
+		}
+	}
+	if image == nil {
+		return nil, nil, errors.New("no [image] section; expected [image] with width and height, then a [camera_name] section")
+	}
+	if len(cameras) != 1 {
+		return nil, nil, fmt.Errorf("found %d camera sections %v; expected exactly one (a stereo file must be split per camera)", len(cameras), cameras)
+	}
+	return image, camera, nil
+}
+
+// iniDistortion reads the distortion row: five numbers are plumb_bob, eight
+// rational_polynomial.
+func iniDistortion(camera *iniSection) (string, []float64, error) {
+	lines, num, err := camera.after("distortion", 1)
+	if err != nil {
+		return "", nil, err
+	}
+	var model string
+	switch n := len(strings.Fields(lines[0])); n {
+	case 5:
+		model = PlumbBob
+	case 8:
+		model = RationalPolynomial
+	default:
+		return "", nil, fmt.Errorf("line %d: [%s] distortion has %d numbers; expected 5 (plumb_bob) or 8 (rational_polynomial)", num, camera.name, n)
+	}
+	d, err := camera.rowsOf("distortion", 1, len(strings.Fields(lines[0])))
+	return model, d, err
 }
 
 // MarshalINI writes info in the Videre INI format. Like

@@ -42,119 +42,164 @@ var knownKeys = map[string]bool{keyWidth: true, keyHeight: true, keyName: true, 
 // from being used (assumptions, ignored keys, an unusual coefficient count).
 // A malformed file gives an error naming the field, its line, the bad value
 // and what was expected.
-func Parse(data []byte) (info CameraInfo, notes []string, err error) {
+func Parse(data []byte) (CameraInfo, []string, error) {
+	root, err := yamlRoot(data)
+	if err != nil {
+		return CameraInfo{}, nil, err
+	}
+	m, order, err := fields(root, "")
+	if err != nil {
+		return CameraInfo{}, nil, err
+	}
+	p := &yamlCalibration{m: m}
+	for _, key := range order {
+		if !knownKeys[key] {
+			p.notes = append(p.notes, fmt.Sprintf("ignoring unknown key %q (line %d)", key, m[key].Line))
+		}
+	}
+	for _, read := range []func() error{p.size, p.name, p.matrices, p.distortion, p.binning, p.roi} {
+		if err := read(); err != nil {
+			return CameraInfo{}, nil, err
+		}
+	}
+	return p.info, p.notes, nil
+}
+
+// yamlRoot is the top mapping of a calibration YAML, or why there is none.
+func yamlRoot(data []byte) (*yaml.Node, error) {
 	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("%YAML:1.0")) {
-		return CameraInfo{}, nil, errors.New("this is an OpenCV FileStorage file (%YAML:1.0); " +
+		return nil, errors.New("this is an OpenCV FileStorage file (%YAML:1.0); " +
 			"expected a ROS calibration YAML with image_width, image_height, camera_matrix, ... " +
 			"(as written by ROS's camera_calibration)")
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return CameraInfo{}, nil, fmt.Errorf("not valid YAML: %w", err)
+		return nil, fmt.Errorf("not valid YAML: %w", err)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return CameraInfo{}, nil, errors.New("the file is empty; expected a calibration with " +
+		return nil, errors.New("the file is empty; expected a calibration with " +
 			"image_width, image_height, camera_matrix, distortion_coefficients, rectification_matrix, projection_matrix")
 	}
-	root := deref(doc.Content[0])
-	m, order, err := fields(root, "")
-	if err != nil {
-		return CameraInfo{}, nil, err
-	}
-	for _, key := range order {
-		if !knownKeys[key] {
-			notes = append(notes, fmt.Sprintf("ignoring unknown key %q (line %d)", key, m[key].Line))
-		}
-	}
-	required := func(key, what string) (*yaml.Node, error) {
-		n, ok := m[key]
-		if !ok {
-			return nil, fmt.Errorf("%s is missing; expected %s", key, what)
-		}
-		return n, nil
-	}
+	return deref(doc.Content[0]), nil
+}
 
+// yamlCalibration reads the fields of a calibration YAML into info, one
+// group of fields per method.
+type yamlCalibration struct {
+	m     map[string]*yaml.Node
+	info  CameraInfo
+	notes []string
+}
+
+func (p *yamlCalibration) required(key, what string) (*yaml.Node, error) {
+	n, ok := p.m[key]
+	if !ok {
+		return nil, fmt.Errorf("%s is missing; expected %s", key, what)
+	}
+	return n, nil
+}
+
+func (p *yamlCalibration) size() error {
 	for _, f := range []struct {
 		key  string
 		dst  *uint32
 		what string
 	}{
-		{keyWidth, &info.Width, "the image width in pixels"},
-		{keyHeight, &info.Height, "the image height in pixels"},
+		{keyWidth, &p.info.Width, "the image width in pixels"},
+		{keyHeight, &p.info.Height, "the image height in pixels"},
 	} {
-		n, err := required(f.key, f.what)
+		n, err := p.required(f.key, f.what)
 		if err != nil {
-			return CameraInfo{}, nil, err
+			return err
 		}
 		if *f.dst, err = uint32Field(n, f.key, f.what+" (a whole number)"); err != nil {
-			return CameraInfo{}, nil, err
+			return err
 		}
 	}
+	return nil
+}
 
-	info.CameraName = unknownCameraName
-	if n, ok := m[keyName]; ok && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
-		if info.CameraName, err = scalar(n, keyName, "a name"); err != nil {
-			return CameraInfo{}, nil, err
+func (p *yamlCalibration) name() error {
+	p.info.CameraName = unknownCameraName
+	if n, ok := p.m[keyName]; ok && !(n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		var err error
+		if p.info.CameraName, err = scalar(n, keyName, "a name"); err != nil {
+			return err
 		}
 	}
+	return nil
+}
 
+func (p *yamlCalibration) matrices() error {
 	for _, f := range []struct {
 		key        string
 		dst        []float64
 		rows, cols uint32
 	}{
-		{keyK, info.K[:], 3, 3},
-		{keyR, info.R[:], 3, 3},
-		{keyP, info.P[:], 3, 4},
+		{keyK, p.info.K[:], 3, 3},
+		{keyR, p.info.R[:], 3, 3},
+		{keyP, p.info.P[:], 3, 4},
 	} {
-		n, err := required(f.key, fmt.Sprintf("a %d×%d matrix {rows, cols, data}", f.rows, f.cols))
+		n, err := p.required(f.key, fmt.Sprintf("a %d×%d matrix {rows, cols, data}", f.rows, f.cols))
 		if err != nil {
-			return CameraInfo{}, nil, err
+			return err
 		}
 		values, err := matrix(n, f.key, f.rows, f.cols)
 		if err != nil {
-			return CameraInfo{}, nil, err
+			return err
 		}
 		copy(f.dst, values)
 	}
+	return nil
+}
 
-	if n, ok := m[keyModel]; ok {
+func (p *yamlCalibration) distortion() error {
+	if n, ok := p.m[keyModel]; ok {
 		if n.Kind != yaml.ScalarNode {
-			return CameraInfo{}, nil, fieldError(n, keyModel, "is %s; expected a model name such as %s, %s or %s",
+			return fieldError(n, keyModel, "is %s; expected a model name such as %s, %s or %s",
 				kindName(n), PlumbBob, RationalPolynomial, Equidistant)
 		}
-		info.DistortionModel = n.Value
+		p.info.DistortionModel = n.Value
 	} else {
-		info.DistortionModel = PlumbBob
-		notes = append(notes, "no distortion_model given; assuming plumb_bob, as camera_calibration_parsers does")
+		p.info.DistortionModel = PlumbBob
+		p.notes = append(p.notes, "no distortion_model given; assuming plumb_bob, as camera_calibration_parsers does")
 	}
-	n, err := required(keyD, "a 1×N matrix {rows, cols, data}")
+	n, err := p.required(keyD, "a 1×N matrix {rows, cols, data}")
 	if err != nil {
-		return CameraInfo{}, nil, err
+		return err
 	}
-	if info.D, err = matrix(n, keyD, 0, 0); err != nil {
-		return CameraInfo{}, nil, err
+	if p.info.D, err = matrix(n, keyD, 0, 0); err != nil {
+		return err
 	}
-	if note := coefficientNote(info.DistortionModel, info.D); note != "" {
-		notes = append(notes, note)
+	if note := coefficientNote(p.info.DistortionModel, p.info.D); note != "" {
+		p.notes = append(p.notes, note)
 	}
+	return nil
+}
 
+func (p *yamlCalibration) binning() error {
 	for _, f := range []struct {
 		key string
 		dst *uint32
-	}{{keyBinX, &info.BinningX}, {keyBinY, &info.BinningY}} {
-		if n, ok := m[f.key]; ok {
+	}{{keyBinX, &p.info.BinningX}, {keyBinY, &p.info.BinningY}} {
+		if n, ok := p.m[f.key]; ok {
+			var err error
 			if *f.dst, err = uint32Field(n, f.key, "a whole number (0 or 1 means no binning)"); err != nil {
-				return CameraInfo{}, nil, err
+				return err
 			}
 		}
 	}
-	if n, ok := m[keyROI]; ok {
-		if info.ROI, err = parseROI(n); err != nil {
-			return CameraInfo{}, nil, err
+	return nil
+}
+
+func (p *yamlCalibration) roi() error {
+	if n, ok := p.m[keyROI]; ok {
+		var err error
+		if p.info.ROI, err = parseROI(n); err != nil {
+			return err
 		}
 	}
-	return info, notes, nil
+	return nil
 }
 
 // parseROI reads roi {x_offset, y_offset, height, width, do_rectify}; like
