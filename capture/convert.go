@@ -138,7 +138,7 @@ func (f *Frame) decodeJPEG(p PixelFormat) ([]byte, error) {
 // re-encoding would only lose quality and burn CPU. Otherwise the frame is
 // encoded once per distinct options and the result shared by all callers.
 func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
-	w, h := scaledSize(f.Width, f.Height, o.Width, o.Height)
+	w, h := ScaledSize(f.Width, f.Height, o.Width, o.Height)
 	o.Width, o.Height = w, h
 	if f.Format == JPEG && w == f.Width && h == f.Height {
 		return f.Data, nil
@@ -195,9 +195,9 @@ func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
 	return out, nil
 }
 
-// scaledSize applies a requested size: 0 keeps the source size, one side 0
-// keeps the aspect ratio.
-func scaledSize(srcW, srcH, w, h int) (int, int) {
+// ScaledSize is the size a frame of srcW×srcH is encoded at when w×h is
+// asked for: 0 keeps the source size, one side 0 keeps the aspect ratio.
+func ScaledSize(srcW, srcH, w, h int) (int, int) {
 	switch {
 	case w <= 0 && h <= 0:
 		return srcW, srcH

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"webcam/capture"
 )
 
 // defaultMaxRenditions is Config.MaxRenditions when it is 0: enough for a
@@ -110,7 +111,7 @@ func (s *Server) nearestRendition(want renditionKey, srcW, srcH int) renditionKe
 	area := func(k renditionKey) float64 {
 		w, h := k.width, k.height
 		if srcW > 0 && srcH > 0 {
-			w, h = scaledSize(srcW, srcH, w, h)
+			w, h = capture.ScaledSize(srcW, srcH, w, h)
 		}
 		return math.Max(float64(w)*float64(h), 1)
 	}
@@ -129,18 +130,4 @@ func (s *Server) nearestRendition(want renditionKey, srcW, srcH int) renditionKe
 		}
 	}
 	return best
-}
-
-// scaledSize is capture.Frame.JPEG's reading of a requested size: 0 keeps
-// the source's, one side 0 keeps the aspect ratio.
-func scaledSize(srcW, srcH, w, h int) (int, int) {
-	switch {
-	case w <= 0 && h <= 0:
-		return srcW, srcH
-	case w <= 0:
-		return max(1, srcW*h/srcH), h
-	case h <= 0:
-		return w, max(1, srcH*w/srcW)
-	}
-	return w, h
 }
