@@ -70,7 +70,7 @@ func (f *Frame) Pixels(p PixelFormat) (data []byte, step int, err error) {
 		return nil, 0, fmt.Errorf("cannot convert %s to %s", f.Format, p)
 	}
 	slot := f.derived.rawSlot(p)
-	slot.once.Do(func() { slot.data, slot.err = f.convert(p) })
+	slot.once.Do(func() { slot.data, slot.err = f.convert(p); slot.done.Store(true) })
 	return slot.data, f.Width * p.BytesPerPixel(), slot.err
 }
 
@@ -90,47 +90,80 @@ func (f *Frame) convert(p PixelFormat) ([]byte, error) {
 	if f.Format == JPEG {
 		return f.decodeJPEG(p)
 	}
-	src, err := f.mat()
-	if err != nil {
+	out := make([]byte, f.PixelsSize(p))
+	if err := f.convertInto(out, p); err != nil {
 		return nil, err
 	}
-	defer src.Close()
-	out := make([]byte, f.Width*f.Height*p.BytesPerPixel())
-	dst, err := gocv.NewMatFromBytes(f.Height, f.Width, matTypes[p], out)
-	if err != nil {
-		return nil, err
-	}
-	defer dst.Close()
-	if err := gocv.CvtColor(src, &dst, colorCodes[[2]PixelFormat{f.Format, p}]); err != nil {
-		return nil, err
-	}
-	counts.converts.Add(1)
 	return out, nil
 }
 
-func (f *Frame) decodeJPEG(p PixelFormat) ([]byte, error) {
-	flag := gocv.IMReadColor
-	if p == Mono8 {
-		flag = gocv.IMReadGrayScale
-	}
-	m, err := gocv.IMDecode(f.Data, flag)
+// convertInto converts f's pixels to p into out with OpenCV's (SIMD)
+// colour conversion.
+func (f *Frame) convertInto(out []byte, p PixelFormat) error {
+	src, err := f.mat()
 	if err != nil {
-		return nil, fmt.Errorf("decoding JPEG frame %d: %w", f.Seq, err)
+		return err
 	}
-	defer m.Close()
-	if m.Empty() {
-		return nil, fmt.Errorf("decoding JPEG frame %d: not a JPEG image", f.Seq)
+	defer src.Close()
+	dst, err := gocv.NewMatFromBytes(f.Height, f.Width, matTypes[p], out)
+	if err != nil {
+		return err
 	}
-	counts.decodes.Add(1)
-	if m.Cols() != f.Width || m.Rows() != f.Height {
-		return nil, fmt.Errorf("JPEG frame %d is %dx%d, source said %dx%d", f.Seq, m.Cols(), m.Rows(), f.Width, f.Height)
+	defer dst.Close()
+	if err := gocv.CvtColor(src, &dst, colorCodes[[2]PixelFormat{f.Format, p}]); err != nil {
+		return err
 	}
-	if p == RGB8 {
-		if err := gocv.CvtColor(m, &m, gocv.ColorBGRToRGB); err != nil {
-			return nil, err
+	counts.converts.Add(1)
+	return nil
+}
+
+func (f *Frame) decodeJPEG(p PixelFormat) ([]byte, error) {
+	out := make([]byte, f.Width*f.Height*p.BytesPerPixel())
+	if err := f.decodeInto(out, p); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// PixelsSize is the size of the frame's image as packed pixels in p.
+func (f *Frame) PixelsSize(p PixelFormat) int { return f.Width * f.Height * p.BytesPerPixel() }
+
+// PixelsInto writes the frame's image as packed pixels in format p into dst,
+// which holds PixelsSize(p) bytes: an outgoing message's data, so a decode
+// or colour conversion writes the pixels once, where they are sent from. A
+// conversion another caller already made (Pixels) is copied instead.
+func (f *Frame) PixelsInto(dst []byte, p PixelFormat) error {
+	if len(dst) != f.PixelsSize(p) {
+		return fmt.Errorf("frame %d as %s needs %d bytes, the buffer has %d", f.Seq, p, f.PixelsSize(p), len(dst))
+	}
+	if !CanConvert(f.Format, p) {
+		return fmt.Errorf("cannot convert %s to %s", f.Format, p)
+	}
+	if src, step, ok := f.packedOrCached(p); ok {
+		for y := range f.Height {
+			copy(dst[y*f.Width*p.BytesPerPixel():(y+1)*f.Width*p.BytesPerPixel()], src[y*step:])
 		}
+		return nil
 	}
-	return m.ToBytes(), nil
+	if f.Format == JPEG {
+		return f.decodeInto(dst, p)
+	}
+	return f.convertInto(dst, p)
+}
+
+// packedOrCached is the frame's pixels in p when it has them already: its
+// own data, or a conversion made by Pixels.
+func (f *Frame) packedOrCached(p PixelFormat) ([]byte, int, bool) {
+	if f.Format == p {
+		return f.Data, f.Step, true
+	}
+	f.derived.mu.Lock()
+	slot := f.derived.raw[p]
+	f.derived.mu.Unlock()
+	if slot == nil || !slot.done.Load() || slot.err != nil {
+		return nil, 0, false
+	}
+	return slot.data, f.Width * p.BytesPerPixel(), true
 }
 
 // JPEG returns the frame as a JPEG. A JPEG frame (an MJPEG camera's) is
@@ -158,6 +191,11 @@ func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
 const DefaultJPEGQuality = 80
 
 func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
+	if o.Width == f.Width && o.Height == f.Height {
+		if out, ok, err := f.turboEncode(o.Quality); ok {
+			return out, err
+		}
+	}
 	var bgr gocv.Mat
 	var err error
 	switch f.Format {

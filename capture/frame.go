@@ -3,6 +3,7 @@ package capture
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -94,6 +95,7 @@ type derivedCache struct {
 
 type onceBytes struct {
 	once sync.Once
+	done atomic.Bool // data and err are set (for readers outside once)
 	data []byte
 	err  error
 }

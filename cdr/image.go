@@ -61,6 +61,13 @@ func (m *Image) Size() int {
 	return n
 }
 
+// SizeWithData is Size for the message AppendCDRReserving makes with a data
+// field of dataLen bytes.
+func (m *Image) SizeWithData(dataLen int) int {
+	n, _ := m.size(dataLen)
+	return n
+}
+
 // AppendCDR implements Message.
 func (m *Image) AppendCDR(dst []byte) ([]byte, error) {
 	msg, data, err := m.AppendCDRReserving(dst, len(m.Data))

@@ -37,7 +37,7 @@ type Node struct {
 
 	pubs      publishers
 	pubConfig atomic.Pointer[pubConfig]
-	stats     publishStats
+	stats     struct{ main, raw loopStats }
 	calib     *calib.Manager
 	controls  controlsSet
 
@@ -125,7 +125,7 @@ func (n *Node) Run(ctx context.Context, src Source, frames *stream.Latest) error
 	}
 	defer n.stopHTTP() // after the loops below: ends the viewer's ROS subscriptions before rcl goes away
 	var wg sync.WaitGroup
-	for _, loop := range []func(context.Context){n.publishLoop, n.diagnosticsLoop,
+	for _, loop := range []func(context.Context){n.publishLoop, n.rawLoop, n.diagnosticsLoop,
 		func(ctx context.Context) { paramserver.Spin(ctx, n.ros.Node, n.log) }} {
 		wg.Add(1)
 		go func() { defer wg.Done(); loop(ctx) }()

@@ -30,28 +30,45 @@ var publishedTopics = []string{TopicImage, TopicCompressed, TopicInfo}
 // for), volatile, and only the newest frames: a deep queue is stale video.
 var defaultQoS = rclx.QoS{Reliability: rclx.Reliable, Durability: rclx.Volatile, History: rclx.KeepLast, Depth: 2}
 
-// publishStats counts what the publish loop did.
-type publishStats struct {
-	published atomic.Uint64 // frames for which anything was published
-	skipped   atomic.Uint64 // frames captured but never seen by the publish loop
+// loopStats counts what one publish loop did.
+type loopStats struct {
+	published atomic.Uint64 // frames for which the loop published something
+	skipped   atomic.Uint64 // frames captured but never seen by the loop
 	failed    atomic.Uint64 // messages that could not be made or sent
 	mu        sync.Mutex
 	rate      stream.RateMeter
 }
 
-// PublishStats is a snapshot of the publish loop's counters.
+func (s *loopStats) sent(now time.Time) {
+	s.published.Add(1)
+	s.mu.Lock()
+	s.rate.Add(now)
+	s.mu.Unlock()
+}
+
+func (s *loopStats) fps(now time.Time) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rate.Rate(now)
+}
+
+// PublishStats is a snapshot of the publish loops' counters: Published and
+// PublishFPS are the busier loop's (frames that went out on some topic),
+// Skipped and Failed the sum of both.
 type PublishStats struct {
 	Published, Skipped, Failed uint64
 	PublishFPS                 float64
 }
 
-// Stats returns the publish loop's counters.
+// Stats returns the publish loops' counters.
 func (n *Node) Stats(now time.Time) PublishStats {
-	n.stats.mu.Lock()
-	fps := n.stats.rate.Rate(now)
-	n.stats.mu.Unlock()
-	return PublishStats{Published: n.stats.published.Load(), Skipped: n.stats.skipped.Load(),
-		Failed: n.stats.failed.Load(), PublishFPS: fps}
+	m, r := &n.stats.main, &n.stats.raw
+	return PublishStats{
+		Published:  max(m.published.Load(), r.published.Load()),
+		Skipped:    m.skipped.Load() + r.skipped.Load(),
+		Failed:     m.failed.Load() + r.failed.Load(),
+		PublishFPS: max(m.fps(now), r.fps(now)),
+	}
 }
 
 // publishers are the node's three topics, each with its reused message; one
@@ -93,10 +110,21 @@ func (p *publishers) Close() error {
 	return errors.Join(errs...)
 }
 
-// publishLoop publishes the newest frame on every topic that has
-// subscribers, all with one header, and skips frames it could not keep up
-// with.
+// Two loops publish each frame, one goroutine each, so the two cores
+// overlap their work: the main loop sends image_raw/compressed (an MJPEG
+// camera's own bytes, or one encode) and camera_info; the raw loop decodes
+// or converts into image_raw's message. A slow decode never delays the
+// compressed image, and neither loop reorders or re-stamps frames: each
+// takes the newest frame and counts the ones it skipped.
 func (n *Node) publishLoop(ctx context.Context) {
+	n.runLoop(ctx, &n.stats.main, n.publishMain)
+}
+
+func (n *Node) rawLoop(ctx context.Context) {
+	n.runLoop(ctx, &n.stats.raw, n.publishRaw)
+}
+
+func (n *Node) runLoop(ctx context.Context, st *loopStats, publish func(*capture.Frame) int) {
 	var last uint64
 	for {
 		f, err := n.frames.Next(ctx, last)
@@ -104,48 +132,34 @@ func (n *Node) publishLoop(ctx context.Context) {
 			return // ctx ended
 		}
 		if last != 0 && f.Seq > last+1 {
-			n.stats.skipped.Add(f.Seq - last - 1)
+			st.skipped.Add(f.Seq - last - 1)
 		}
 		last = f.Seq
-		if n.publishFrame(f) == 0 {
-			continue
+		if publish(f) > 0 {
+			st.sent(time.Now())
 		}
-		n.stats.published.Add(1)
-		n.stats.mu.Lock()
-		n.stats.rate.Add(time.Now())
-		n.stats.mu.Unlock()
 	}
 }
 
-// publishFrame serializes each wanted message straight into its
-// publisher's buffer and returns how many went out. The compressed image
-// and camera_info go first: they are ready (an MJPEG camera's bytes) or
-// cheap, while image_raw may need a decode. Each topic is independent: a
-// failure is counted and logged, and the others still go out.
-func (n *Node) publishFrame(f *capture.Frame) int {
-	cfg := n.pubConfig.Load()
-	header := cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID}
-	p := &n.pubs
+// topicStep is one topic's message for a frame.
+type topicStep struct {
+	topic  string
+	wanted bool
+	pub    *rclx.Publisher
+	send   func() error
+}
+
+// publishSteps runs each wanted step whose topic has subscribers and
+// returns how many went out. Each topic is independent: a failure is
+// counted and logged, and the others still go out.
+func (n *Node) publishSteps(f *capture.Frame, st *loopStats, steps ...topicStep) int {
 	sent := 0
-	for _, step := range []struct {
-		topic  string
-		wanted bool
-		pub    *rclx.Publisher
-		fill   func() (cdr.Message, error)
-	}{
-		{TopicCompressed, cfg.publishCompressed, p.compressed, func() (cdr.Message, error) { return n.compressedMessage(f, cfg, header) }},
-		{TopicInfo, cfg.publishInfo, p.info, func() (cdr.Message, error) { return n.infoMessage(f, header), nil }},
-		{TopicImage, cfg.publishRaw, p.image, func() (cdr.Message, error) { return n.imageMessage(f, cfg, header) }},
-	} {
+	for _, step := range steps {
 		if !step.wanted || step.pub.Subscribers() == 0 {
 			continue
 		}
-		m, err := step.fill()
-		if err == nil {
-			err = publishCDR(step.pub, m)
-		}
-		if err != nil {
-			n.stats.failed.Add(1)
+		if err := step.send(); err != nil {
+			st.failed.Add(1)
 			n.logThrottled("publish "+step.topic, "publishing frame %d on %s: %v", f.Seq, n.topics[step.topic], err)
 			continue
 		}
@@ -154,7 +168,55 @@ func (n *Node) publishFrame(f *capture.Frame) int {
 	return sent
 }
 
-func (n *Node) compressedMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (cdr.Message, error) {
+// publishMain sends the compressed image, then camera_info, all with the
+// frame's header.
+func (n *Node) publishMain(f *capture.Frame) int {
+	cfg := n.pubConfig.Load()
+	h := cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID}
+	p := &n.pubs
+	return n.publishSteps(f, &n.stats.main,
+		topicStep{TopicCompressed, cfg.publishCompressed, p.compressed, func() error {
+			m, err := n.compressedMessage(f, cfg, h)
+			if err != nil {
+				return err
+			}
+			return publishCDR(p.compressed, m)
+		}},
+		topicStep{TopicInfo, cfg.publishInfo, p.info, func() error { return publishCDR(p.info, n.infoMessage(f, h)) }},
+	)
+}
+
+// publishRaw sends image_raw, its pixels written once, straight into the
+// message buffer rcl sends from (a decode, a colour conversion or a copy).
+func (n *Node) publishRaw(f *capture.Frame) int {
+	cfg := n.pubConfig.Load()
+	p := &n.pubs
+	return n.publishSteps(f, &n.stats.raw,
+		topicStep{TopicImage, cfg.publishRaw, p.image, func() error { return n.sendImage(f, cfg) }},
+	)
+}
+
+func (n *Node) sendImage(f *capture.Frame, cfg *pubConfig) error {
+	enc := cfg.encoding
+	size := f.PixelsSize(enc)
+	m := &n.pubs.imageMsg
+	*m = cdr.Image{Header: cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID},
+		Height: uint32(f.Height), Width: uint32(f.Width), Encoding: string(enc), Step: uint32(f.Width * enc.BytesPerPixel())}
+	buf, err := n.pubs.image.Buffer(m.SizeWithData(size))
+	if err != nil {
+		return err
+	}
+	msg, data, err := m.AppendCDRReserving(buf, size)
+	if err != nil {
+		return err
+	}
+	if err := f.PixelsInto(data, enc); err != nil {
+		return err
+	}
+	return n.pubs.image.Publish(msg)
+}
+
+func (n *Node) compressedMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (*cdr.CompressedImage, error) {
 	jpeg, err := f.JPEG(capture.EncodeOptions{Quality: cfg.jpegQuality})
 	if err != nil {
 		return nil, err
@@ -163,20 +225,10 @@ func (n *Node) compressedMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header)
 	return &n.pubs.compressedMsg, nil
 }
 
-func (n *Node) infoMessage(f *capture.Frame, h cdr.Header) cdr.Message {
+func (n *Node) infoMessage(f *capture.Frame, h cdr.Header) *cdr.CameraInfo {
 	n.pubs.infoMsg = n.calib.MessageFor(uint32(f.Width), uint32(f.Height))
 	n.pubs.infoMsg.Header = h
 	return &n.pubs.infoMsg
-}
-
-func (n *Node) imageMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (cdr.Message, error) {
-	data, step, err := f.Pixels(cfg.encoding)
-	if err != nil {
-		return nil, err
-	}
-	n.pubs.imageMsg = cdr.Image{Header: h, Height: uint32(f.Height), Width: uint32(f.Width),
-		Encoding: string(cfg.encoding), Step: uint32(step), Data: data}
-	return &n.pubs.imageMsg, nil
 }
 
 func publishCDR(p *rclx.Publisher, m cdr.Message) error {

@@ -101,9 +101,17 @@ func BenchmarkPublishImage(b *testing.B) {
 		run("publish/subscribers=0", 0, true, func() error { return publishCDR(w, &msg) })
 		// The node's own per-frame path: subscription count, header, serialize,
 		// publish. With nobody subscribed it must do next to nothing.
-		run("publishFrame/subscribers=0", 0, false, func() error { n.publishFrame(f); return nil })
-		run("publishFrame/subscribers=1", 1, true, func() error {
-			if n.publishFrame(f) != 1 {
+		run("publishRaw/subscribers=0", 0, false, func() error { n.publishRaw(f); return nil })
+		run("publishRaw/subscribers=1", 1, true, func() error {
+			if n.publishRaw(f) != 1 {
+				return errors.New("image_raw was not published")
+			}
+			return nil
+		})
+		// An MJPEG camera's frame: decoded straight into the message buffer.
+		jf := jpegFrame(b, f)
+		run("publishRaw/from-mjpeg/subscribers=1", 1, true, func() error {
+			if n.publishRaw(jf) != 1 {
 				return errors.New("image_raw was not published")
 			}
 			return nil
@@ -120,6 +128,15 @@ func isolateROS(b *testing.B) {
 	if os.Getenv("ROS_AUTOMATIC_DISCOVERY_RANGE") == "" {
 		b.Setenv("ROS_AUTOMATIC_DISCOVERY_RANGE", "LOCALHOST")
 	}
+}
+
+// jpegFrame is f as an MJPEG camera would hand it over (quality 85).
+func jpegFrame(b *testing.B, f *capture.Frame) *capture.Frame {
+	data, err := f.JPEG(capture.EncodeOptions{Quality: 85})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &capture.Frame{Seq: 1, Stamp: f.Stamp, Width: f.Width, Height: f.Height, Format: capture.JPEG, Data: data}
 }
 
 // noiseFrame is an rgb8 frame of noise, as a capture source would hand over.
