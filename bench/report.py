@@ -3,6 +3,9 @@ micro-benchmarks against their floors, and the issue's targets."""
 from cases import cpu_per_frame
 
 SIZES = ["640x480", "1280x720", "1920x1080"]
+# Issue 13's camera modes: (the camera's format, size), as USB cameras give them.
+CAMERA_MODES = [("mjpeg", "1280x720"), ("mjpeg", "1920x1080"), ("yuyv", "640x480"), ("yuyv", "1280x720")]
+MIXES = ("compressed", "raw", "both")
 GO_SIZES = {"1280x720": ("1280x720", "720p"), "1920x1080": ("1920x1080", "1080p")}
 
 
@@ -51,6 +54,8 @@ def e2e_section(results):
              "| size | stream | publisher | subs | fps | dropped | latency p50 / p99 ms | CPU ms/frame | CPU × baseline | CPU ms/frame, no subscriber | page faults/frame | RSS / HWM MiB | load 1 min |",
              "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in results:
+        if r.get("mode"):
+            continue  # camera_section's
         head = f"| {r['size']} | {r['stream']} | {r['publisher']}"
         extra = [x for x in (r.get("transport"), r.get("note")) if x]
         if extra:
@@ -139,4 +144,69 @@ def source_section(gobench):
             g = gobench.get(path.format(key))
             if g:
                 lines.append(f"| {size} | {label} | {fmt(g.get('cpu-ms/frame'))} | {g.get('allocs/op', 0):.0f} |")
+    return lines
+
+
+def topic_stats(r, topic):
+    """One topic's delivery and latency in a camera-mode result, or None."""
+    if r.get("error"):
+        return None
+    return r.get("topics", {r["stream"]: r}).get(topic)
+
+
+def peer_of(r, results):
+    """The peer's result for the same camera mode, size and mix."""
+    return next((p for p in results if p.get("mode") == r["mode"] and p["size"] == r["size"]
+                 and p["stream"] == r["stream"] and p["who"] == "peer"), None)
+
+
+def idle_of(r, results):
+    """No-subscriber CPU per frame of the same publisher and mode (measured
+    with one of its mixes)."""
+    return next((x["idle_cpu_ms_per_frame"] for x in results if x.get("mode") == r["mode"]
+                 and x["size"] == r["size"] and x["who"] == r["who"] and "idle_cpu_ms_per_frame" in x), None)
+
+
+def camera_section(results):
+    rows = [r for r in results if r.get("mode")]
+    lines = ["## Camera modes (issue 13): node and peer on a camera-like clip", "",
+             "Each camera format and size × who subscribes: `compressed` (image_raw/compressed only), `raw` "
+             "(image_raw only) or `both` (one subscriber process on both topics at once). The clip is "
+             "bench/scene.py's: a 3 s scene (gradients, texture, shapes, a pan and a moving object, Gaussian "
+             "sensor noise of σ 2–3.5 levels, seed 13), written per run as an MJPEG .avi by OpenCV's writer at "
+             "quality 85 (JPEG 4:2:0, ≈300 KB at 720p) and as raw yuv422_yuy2; both publishers loop it at 30 fps. "
+             "webcam_node reads the .avi with `file://` (the stored JPEGs) and the YUYV file with "
+             "`rawfile://…?format=yuyv&width=W&height=H&fps=30`, at its defaults (rgb8, JPEG quality 80). "
+             "The peer (bench/baseline_pub.py --camera) advertises both topics, captures every tick and does only "
+             "what its subscribers need: MJPEG packets from cv2.VideoCapture (CAP_PROP_FORMAT −1), published "
+             "as they are, `cv2.imdecode(IMREAD_COLOR_RGB)` for rgb8; YUYV through `cv2.cvtColor` "
+             "(YUV2RGB_YUY2 for rgb8, YUV2BGR_YUY2 + `cv2.imencode` q80 for compressed).", ""]
+    if not rows:
+        return lines + ["No camera-mode rows in this run: `make bench` (or `BENCH_CASES='/mjpeg/|/yuyv/'`) measures them."]
+    lines += ["| camera | size | subscribed | publisher | fps | dropped | compressed latency p50 / p99 ms | "
+              "raw latency p50 / p99 ms | CPU ms/frame | CPU × peer | CPU ms/frame, no subscriber | "
+              "page faults/frame | RSS / HWM MiB | HWM × peer | load 1 min |",
+              "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        head = f"| {r['mode'].upper()} | {r['size']} | {r['stream']} | {r['publisher']}"
+        if r.get("error"):
+            lines.append(f"{head} | failed: {r['error'].splitlines()[0]} | | | | | | | | | | |")
+            continue
+        lat = []
+        for topic in ("compressed", "raw"):
+            t = topic_stats(r, topic)
+            lat.append(f"{t['lat_p50_ms']:.1f} / {t['lat_p99_ms']:.1f}" if t else "—")
+        peer = peer_of(r, results)
+        ok_peer = peer is not None and peer is not r and not peer.get("error")
+        cpu = cpu_per_frame(r)
+        rel = ratio(cpu, cpu_per_frame(peer)) if ok_peer else None
+        hwm = ratio(r["hwm_mib"], peer["hwm_mib"]) if ok_peer else None
+        lines.append(f"{head} | {r['fps']:.2f} | {r['dropped']} of {r['expected']} | {lat[0]} | {lat[1]} | "
+                     f"{fmt(cpu)} | {fmt(rel, 3)} | {fmt(idle_of(r, results))} | {faults_per_frame(r)} | "
+                     f"{r['rss_mib']:.0f} / {r['hwm_mib']:.0f} | {fmt(hwm)} | {r['load1']:.2f} |")
+    lines += ["", "fps and dropped: the worst subscribed topic's; latency = receipt − header.stamp per topic; "
+              "CPU = publisher utime+stime over the window ÷ frames delivered (on the worst topic); × peer = "
+              "÷ the peer's row of the same camera, size and mix; no subscriber = CPU per 1/30 s before anyone "
+              "subscribed (measured once per publisher and mode, with the compressed-only case: both then only "
+              "capture); RSS at the end of the window, HWM = peak RSS (VmHWM)."]
     return lines

@@ -8,7 +8,8 @@ Environment:
   BENCH_WARMUP        seconds after the first message before measuring (3)
   BENCH_LONG_SECONDS  an extra raw 1080p run of our node this long (60; 0: none)
   BENCH_IDLE_SECONDS  publisher CPU measured this long before anyone subscribes (3)
-  BENCH_CASES         regexp: run only matching case ids, e.g. '1920x1080/raw'
+  BENCH_CASES         regexp: run only matching case ids, e.g. '1920x1080/raw',
+                      or the camera modes: '/mjpeg/|/yuyv/', '1280x720/mjpeg/both/ours'
                       (a filtered run leaves docs/bench.md and bench/results.json alone)
   BENCH_GO            0 skips the Go micro-benchmarks
 
@@ -32,8 +33,10 @@ import gobench  # noqa: E402
 import procs  # noqa: E402
 from cases import Case, Runner  # noqa: E402
 from pattern import write_mjpeg  # noqa: E402
-from report import SIZES, e2e_section, jpeg_section, machine_section, publish_section, source_section  # noqa: E402
-from targets import targets_section  # noqa: E402
+from report import (CAMERA_MODES, MIXES, SIZES, camera_section, e2e_section, jpeg_section, machine_section,  # noqa: E402
+                    publish_section, source_section)
+from scene import write_clips  # noqa: E402
+from targets import camera_targets_section, targets_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -61,6 +64,25 @@ def plan(seconds, long_seconds):
     if long_seconds > seconds:
         cases += [Case(1920, 1080, "raw", "ours", long_seconds, note=f"{long_seconds:g} s", transport=t)
                   for t in ("", "64 MiB SHM")]
+    return cases + camera_plan(seconds)
+
+
+def camera_plan(seconds):
+    """Issue 13's camera modes: each camera format and size × compressed
+    only, raw only, both; node and peer back to back."""
+    return [Case(int(size.split("x")[0]), int(size.split("x")[1]), stream, who, seconds, mode=mode)
+            for mode, size in CAMERA_MODES for stream in MIXES for who in ("ours", "peer")]
+
+
+def idle_once(cases):
+    """A camera-mode publisher's cost with nobody subscribed does not depend
+    on the mix: measured with the first case of each publisher and mode."""
+    seen = set()
+    for c in cases:
+        if c.mode:
+            key = (c.mode, c.size, c.who)
+            c.idle = key not in seen
+            seen.add(key)
     return cases
 
 
@@ -114,7 +136,7 @@ def main():
     node_bin = os.path.join(ROOT, "build", "webcam_node")
     if not os.access(node_bin, os.X_OK):
         sys.exit(f"bench: {node_bin} is missing: run make build")
-    cases = [c for c in plan(seconds, long_seconds) if not pick or re.search(pick, c.id)]
+    cases = idle_once([c for c in plan(seconds, long_seconds) if not pick or re.search(pick, c.id)])
     if not cases and pick:
         sys.exit(f"bench: BENCH_CASES={pick!r} matches no case")
     info = machine(seconds, warmup, idle)
@@ -128,18 +150,27 @@ def main():
             for c in cases:
                 if c.who.endswith("mjpeg") and c.size not in videos:
                     videos[c.size] = write_mjpeg(os.path.join(work, f"pattern_{c.size}.avi"), c.width, c.height)
+            need = {(c.mode, c.size) for c in cases if c.mode}
+            clips = {}
+            if need:
+                print("bench: writing the camera-mode clips ...", end=" ", flush=True)
+                clips = write_clips(work, [s for m, s in need if m == "mjpeg"], [s for m, s in need if m == "yuyv"])
+                print(", ".join(f"{m} {s}" for m, s in sorted(clips)), flush=True)
             if os.environ.get("BENCH_GO", "1") != "0":
                 genv = {**os.environ, "ROS_DOMAIN_ID": str(230), "ROS_AUTOMATIC_DISCOVERY_RANGE": "LOCALHOST"}
                 with open(os.path.join(work, "gobench.log"), "w") as log:
                     gores, goerr = gobench.run(ROOT, genv, log)
                 errors += goerr
-            runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160)
+            runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160,
+                            clips=clips)
             for c in cases:
                 print(f"bench: {c.id} ({c.seconds:g} s) ...", end=" ", flush=True)
                 r = runner.run(c)
                 results.append(r)
+                lat = ", ".join(f"{t} p50 {x['lat_p50_ms']:.1f} ms, p99 {x['lat_p99_ms']:.1f} ms"
+                                for t, x in r.get("topics", {"": r}).items()).strip() if not r.get("error") else ""
                 print(r.get("error", "").splitlines()[0] if r.get("error") else
-                      f"{r['fps']:.2f} fps, p50 {r['lat_p50_ms']:.1f} ms, p99 {r['lat_p99_ms']:.1f} ms, "
+                      f"{r['fps']:.2f} fps, {lat}, "
                       f"CPU {r['cpu_s'] * 1000 / max(1, r['received']):.2f} ms/frame, load {r['load1']:.2f}", flush=True)
                 if r.get("error"):
                     errors.append(f"{c.id}: {r['error']}")
@@ -148,7 +179,7 @@ def main():
             return 130
         finally:
             for v in os.listdir(work):
-                if v.endswith(".avi"):
+                if v.endswith((".avi", ".yuyv")):
                     os.remove(os.path.join(work, v))
     info["load_end"] = "%.2f %.2f %.2f" % procs.loadavg()
     md = document(info, results, gores, pick)
@@ -175,18 +206,20 @@ def main():
 
 def document(info, results, gores, pick):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
-             "Written by `make bench` (bench/run.py, about 15 minutes on 2 cores); rerun it rather than editing this file."
+             "Written by `make bench` (bench/run.py, about 23 minutes on 2 cores); rerun it rather than editing this file."
              + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
              "The baseline is bench/baseline_pub.py: what a user writes from \"read frames with OpenCV and fill "
              "sensor_msgs/Image\" (rclpy timer at 30 Hz, numpy frame, `tobytes` / `cv2.imencode` q80, publish). "
              "Both draw the same test pattern (bench/pattern.py mirrors capture/testpattern.go); the MJPEG rows play "
              "one MJPEG .avi per size written with cv2.VideoWriter (quality 80), which the node publishes byte for byte "
              "(file:// source) and the baseline decodes and encodes again. The measuring end is bench/subscriber.py "
-             "(rclpy, reliable, keep last 2, raw CDR).", ""]
+             "(rclpy, reliable, keep last 2, raw CDR). The camera modes (issue 13) play a camera-like scene instead "
+             "(bench/scene.py) against a peer that does a camera driver's job; see that section.", ""]
     lines += machine_section(info) + [""] + e2e_section(results) + [""]
+    lines += camera_section(results) + [""]
     if gores:
         lines += publish_section(gores) + [""] + jpeg_section(gores) + [""] + source_section(gores) + [""]
-    lines += targets_section(results, gores) + [""]
+    lines += targets_section(results, gores) + [""] + camera_targets_section(results) + [""]
     return "\n".join(lines)
 
 

@@ -5,9 +5,13 @@ and header.stamp read straight from the CDR bytes (same clock: the system's
 realtime clock, on one machine).
 
   subscriber.py --topic /bench_3/image_raw --type raw|compressed [--count 3] --out rec.json
+  subscriber.py --topic /b/image_raw --type raw --topic /b/image_raw/compressed --type compressed --out rec.json
 
-Prints "first <ns>" when the first message arrives. On SIGINT or SIGTERM it
-writes {"subscriptions": [[[recv_ns, stamp_ns, size], ...], ...]} to --out.
+--topic and --type may be repeated in pairs: every topic is subscribed at
+once, --count times each, in one process (recorded in that order).
+Prints "first <ns>" when every subscription has had a message. On SIGINT or
+SIGTERM it writes {"subscriptions": [[[recv_ns, stamp_ns, size], ...], ...]}
+to --out.
 """
 import argparse
 import json
@@ -34,13 +38,14 @@ def stamp_ns(cdr):
 
 
 class Recorder(Node):
-    def __init__(self, topic, msg_type, count):
+    def __init__(self, topics, count):
         super().__init__("bench_subscriber")
         qos = QoSProfile(history=HistoryPolicy.KEEP_LAST, depth=2, reliability=ReliabilityPolicy.RELIABLE)
-        self.records = [[] for _ in range(count)]
+        pairs = [(topic, msg_type) for topic, msg_type in topics for _ in range(count)]
+        self.records = [[] for _ in pairs]
         self.first = False
         self.subs = [self.create_subscription(msg_type, topic, self._callback(i), qos, raw=True)
-                     for i in range(count)]
+                     for i, (topic, msg_type) in enumerate(pairs)]
 
     def _callback(self, i):
         box = self.records[i]
@@ -48,7 +53,7 @@ class Recorder(Node):
         def cb(cdr):
             now = time.time_ns()
             box.append((now, stamp_ns(cdr), len(cdr)))
-            if not self.first:
+            if not self.first and all(self.records):
                 self.first = True
                 print(f"first {now}", flush=True)
         return cb
@@ -56,13 +61,15 @@ class Recorder(Node):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--topic", required=True)
-    ap.add_argument("--type", choices=sorted(TYPES), required=True)
+    ap.add_argument("--topic", action="append", required=True)
+    ap.add_argument("--type", action="append", choices=sorted(TYPES), required=True)
     ap.add_argument("--count", type=int, default=1, help="subscriptions to the topic (all recorded)")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
     if args.count < 1:
         ap.error(f"--count {args.count} must be at least 1")
+    if len(args.topic) != len(args.type):
+        ap.error("give one --type per --topic")
 
     stop = []
 
@@ -74,7 +81,7 @@ def main():
     rclpy.init(signal_handler_options=SignalHandlerOptions.NO)
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    node = Recorder(args.topic, TYPES[args.type], args.count)
+    node = Recorder([(t, TYPES[m]) for t, m in zip(args.topic, args.type)], args.count)
     executor = SingleThreadedExecutor()
     executor.add_node(node)
     try:

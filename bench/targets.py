@@ -1,6 +1,6 @@
-"""The issue's targets, checked against this run's measurements."""
+"""The issues' targets, checked against this run's measurements."""
 from cases import cpu_per_frame
-from report import by_id, faults_per_frame, fmt, ratio
+from report import CAMERA_MODES, MIXES, by_id, faults_per_frame, fmt, ratio, topic_stats
 
 
 def verdict(ok):
@@ -18,7 +18,7 @@ def targets(results, gobench):
     # Raw 1080p30 delivered for 60 s: the long runs when they ran, else the
     # ordinary ones (marked as shorter).
     raws = [x for x in results if x["who"] == "ours" and x["size"] == "1920x1080" and x["stream"] == "raw"
-            and not x.get("error")]
+            and not x.get("error") and not x.get("mode")]
     longs = [x for x in raws if x["seconds"] >= 60]
     for x in longs or raws:
         setting = x.get("transport") or "Fast DDS defaults"
@@ -75,4 +75,54 @@ def targets(results, gobench):
 def targets_section(results, gobench):
     lines = ["## Targets (issue 7)", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results, gobench)]
+    return lines
+
+
+def camera_targets(results):
+    """Issue 13's targets for the camera modes: rows of (target, measured,
+    verdict); a case that did not run (or failed) is reported unmeasured."""
+    r = by_id(results)
+    rows = []
+
+    def pair(mode, size, mix):
+        ours, peer = (r.get(f"{size}/{mode}/{mix}/{who}") for who in ("ours", "peer"))
+        ok = ours is not None and peer is not None and not ours.get("error") and not peer.get("error")
+        return (ours, peer) if ok else (None, None)
+
+    for mode, size in CAMERA_MODES:
+        for mix in MIXES:
+            ours, peer = pair(mode, size, mix)
+            limit = 0.05 if (mode, mix) == ("mjpeg", "compressed") else 0.5
+            a, b = (cpu_per_frame(ours), cpu_per_frame(peer)) if ours else (None, None)
+            q = ratio(a, b)
+            rows.append((f"{mode.upper()} {size}, {mix}: node CPU/frame ≤ {limit:g}× the peer's",
+                         f"{fmt(a)} vs {fmt(b)} ms = {fmt(q, 3)}×", verdict(None if q is None else q <= limit)))
+    for mode, size in CAMERA_MODES:
+        if mode != "mjpeg":
+            continue
+        ours, peer = pair(mode, size, "both")
+        c = topic_stats(ours, "compressed") if ours else None
+        rows.append((f"MJPEG {size}, both: compressed latency p50 ≤ 1.5 ms",
+                     f"{fmt(c and c['lat_p50_ms'], 1)} ms (peer {fmt(topic_stats(peer, 'compressed')['lat_p50_ms'] if peer else None, 1)} ms)",
+                     verdict(None if c is None else c["lat_p50_ms"] <= 1.5)))
+        a, b = (topic_stats(ours, "raw"), topic_stats(peer, "raw")) if ours else (None, None)
+        rows.append((f"MJPEG {size}, both: raw latency p50 ≤ the peer's",
+                     f"{fmt(a and a['lat_p50_ms'], 1)} vs {fmt(b and b['lat_p50_ms'], 1)} ms",
+                     verdict(None if a is None or b is None else a["lat_p50_ms"] <= b["lat_p50_ms"])))
+    for mode, size in CAMERA_MODES:
+        for mix in MIXES:
+            ours, peer = pair(mode, size, mix)
+            a, b = (ours["hwm_mib"], peer["hwm_mib"]) if ours else (None, None)
+            rows.append((f"{mode.upper()} {size}, {mix}: node peak RSS ≤ the peer's",
+                         f"{fmt(a, 0)} vs {fmt(b, 0)} MiB (VmHWM) = {fmt(ratio(a, b))}×",
+                         verdict(None if a is None else a <= b)))
+    return rows
+
+
+def camera_targets_section(results):
+    lines = ["## Targets (issue 13): camera modes, node against the peer in the same run", ""]
+    if not any(x.get("mode") for x in results):
+        return lines + ["Not measured: this run has no camera-mode rows."]
+    lines += ["| target | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in camera_targets(results)]
     return lines

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # `make bench`: webcam_node against an rclpy + OpenCV publisher, end to end
-# at 640x480, 1280x720 and 1920x1080 (raw and compressed), plus the Go
-# micro-benchmarks; writes docs/bench.md and bench/results.json. Not part of
-# `make test`. Knobs: BENCH_SECONDS, BENCH_WARMUP, BENCH_LONG_SECONDS,
-# BENCH_CASES, BENCH_GO (see bench/run.py). Takes about 15 minutes.
+# at 640x480, 1280x720 and 1920x1080 (raw and compressed), issue 13's camera
+# modes (MJPEG 720p/1080p and YUYV 480p/720p, each with compressed, raw and
+# both subscribed, against an rclpy + OpenCV peer on a camera-like clip from
+# bench/scene.py), plus the Go micro-benchmarks; writes docs/bench.md and
+# bench/results.json. Not part of `make test`. Knobs: BENCH_SECONDS,
+# BENCH_WARMUP, BENCH_LONG_SECONDS, BENCH_IDLE_SECONDS, BENCH_CASES (e.g.
+# '/mjpeg/|/yuyv/' for the camera modes only), BENCH_GO (see bench/run.py).
+# Takes about 23 minutes (the camera modes about 7).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
