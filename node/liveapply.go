@@ -75,6 +75,9 @@ func (n *Node) changesCommitted(changes []rosparam.Change) {
 	if c := g[groupCalibration]; len(c) > 0 {
 		n.calib.Load(c[len(c)-1].New.Str) // logs what it loaded, or why not
 	}
+	if len(g[groupReopen])+len(g[groupPublish]) > 0 {
+		n.warnIfLargerThanStart()
+	}
 	for _, c := range g[groupControls] {
 		n.controls.mark(c.Name)
 	}
@@ -188,4 +191,15 @@ func (n *Node) checkOutputEncoding(enc capture.PixelFormat) error {
 	}
 	return fmt.Errorf("parameter '%s': %s cannot be made from this source's %s frames (possible now: %s)",
 		pOutputEncoding, enc, from, strings.Join(possible, ", "))
+}
+
+// warnIfLargerThanStart says when image_raw frames have outgrown the
+// message size Fast DDS's shared memory was sized for at start (rclx):
+// they still go out, but may be slow, until the node restarts.
+func (n *Node) warnIfLargerThanStart() {
+	now := messageSize(n.params)
+	if n.sizedFor > 0 && now > n.sizedFor {
+		n.log.Warn(fmt.Sprintf("image_raw frames of %d KiB are larger than the %d KiB Fast DDS's shared memory was sized for at start; "+
+			"they may be delivered slowly until the node is restarted with these parameters", now>>10, n.sizedFor>>10))
+	}
 }

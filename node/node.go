@@ -45,6 +45,8 @@ type Node struct {
 	frames *stream.Latest // set by Run
 	http   *httpViewer
 
+	sizedFor int // LargestMessage at start, which Fast DDS's shared memory holds
+
 	throttleMu sync.Mutex
 	throttled  map[string]time.Time
 }
@@ -71,17 +73,19 @@ func (n *Node) loadPubConfig() {
 }
 
 // New declares the camera node's parameters on ros, sets them from the
-// command line, advertises its topics and serves its parameters and
-// calibration. Nothing is captured until Run.
-func New(ros *rclx.Node) (_ *Node, err error) {
+// command line's overrides (rclx.Args.ParamOverrides), advertises its
+// topics and serves its parameters and calibration. Nothing is captured
+// until Run.
+func New(ros *rclx.Node, overrides map[string]rosparam.Value) (_ *Node, err error) {
 	n := &Node{ros: ros, log: ros.Log(), throttled: map[string]time.Time{}}
-	if err := n.loadParameters(); err != nil {
+	if err := n.loadParameters(overrides); err != nil {
 		return nil, err
 	}
 	if err := capture.CheckURI(sourceURI(n.params)); err != nil {
 		return nil, err
 	}
 	n.loadPubConfig()
+	n.sizedFor = messageSize(n.params)
 	if err := n.pubs.open(ros, n.params, n.topics); err != nil {
 		return nil, err
 	}
@@ -158,7 +162,7 @@ func (n *Node) logThrottled(key, format string, a ...any) {
 // its topics under their resolved names, and sets them from the command
 // line's params files and -p rules. Unknown names are logged as warnings;
 // a bad value is an error naming it.
-func (n *Node) loadParameters() error {
+func (n *Node) loadParameters(overrides map[string]rosparam.Value) error {
 	n.topics = map[string]string{}
 	var resolved []string
 	for _, topic := range publishedTopics {
@@ -175,10 +179,6 @@ func (n *Node) loadParameters() error {
 		return fmt.Errorf("parameter table: %w", err) // a bug in the specs
 	}
 	n.params = t
-	overrides, err := n.ros.ParamOverrides()
-	if err != nil {
-		return err
-	}
 	warnings, err := t.Load(overrides)
 	for _, w := range warnings {
 		n.log.Warn(w)
@@ -195,4 +195,22 @@ func (n *Node) loadParameters() error {
 		n.log.Warn(fmt.Sprintf("%s is true, but frames are stamped with the system clock at capture: a camera has no simulated time", paramserver.UseSimTime))
 	}
 	return nil
+}
+
+// LargestMessage is the largest message the node will publish with these
+// parameter overrides: an image_raw frame of the requested size and
+// encoding. rclx sizes Fast DDS's shared memory for it.
+func LargestMessage(overrides map[string]rosparam.Value) int {
+	t, err := rosparam.NewTable(ParamSpecs())
+	if err != nil {
+		return 0
+	}
+	t.Load(overrides) // a bad value is reported by New; its default serves here
+	return messageSize(t)
+}
+
+// messageSize is the size of the image_raw message t's parameters ask for.
+func messageSize(t *rosparam.Table) int {
+	bpp := capture.PixelFormat(str(t, pOutputEncoding)).BytesPerPixel()
+	return integer(t, pWidth)*integer(t, pHeight)*bpp + 1024 // header, encoding, frame_id
 }

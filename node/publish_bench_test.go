@@ -236,7 +236,7 @@ func startROS(tb testing.TB, name string, rosArgs ...string) *rclx.Node {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ros, err := rclx.Start(args, name)
+	ros, err := rclx.Start(args, name, 0)
 	if err != nil {
 		tb.Fatal(err)
 	}

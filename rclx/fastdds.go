@@ -22,9 +22,14 @@ const (
 	fastDDSProfileEnv     = "FASTDDS_DEFAULT_PROFILES_FILE"
 	fastRTPSProfileEnv    = "FASTRTPS_DEFAULT_PROFILES_FILE" // the older name, still read
 	fastDDSOptOutEnv      = "WEBCAM_FASTDDS_PROFILE"         // "off" keeps Fast DDS's defaults
+	fastDDSDefaultSegment = 512 << 10                        // what Fast DDS gives a writer
 	maxShmSegment         = 64 << 20
-	minShmSegment         = 8 << 20
 	shmSegmentShareOfFree = 4 // use at most a quarter of /dev/shm's free space
+	// A writer's segment holds its history (keep_last 2) and the sample in
+	// flight, plus the small messages of the other topics: three of the
+	// largest message and 1 MiB.
+	shmMessages = 3
+	shmSlack    = 1 << 20
 )
 
 const fastDDSProfile = `<?xml version="1.0" encoding="UTF-8" ?>
@@ -58,38 +63,53 @@ const fastDDSProfile = `<?xml version="1.0" encoding="UTF-8" ?>
 `
 
 // useLargeFrameTransport installs the profile before rcl_init when it
-// applies, and says what it did (for the log; "" when nothing was done).
-func useLargeFrameTransport() string {
+// applies, with a segment that holds messages of largest bytes, and says
+// what it did (for the log; "" when nothing was done).
+func useLargeFrameTransport(largest int) string {
 	if os.Getenv(fastDDSProfileEnv) != "" || os.Getenv(fastRTPSProfileEnv) != "" || os.Getenv(fastDDSOptOutEnv) == "off" {
 		return ""
 	}
 	if rmw := os.Getenv("RMW_IMPLEMENTATION"); rmw != "" && rmw != "rmw_fastrtps_cpp" {
 		return ""
 	}
-	segment := shmSegmentSize("/dev/shm")
-	if segment == 0 {
-		return "Fast DDS: /dev/shm has little room, keeping its default shared-memory segment (large frames may be slow)"
+	want := shmSegmentFor(largest)
+	if want == 0 {
+		return "" // Fast DDS's own segment holds these messages
+	}
+	segment := min(want, shmRoom("/dev/shm"))
+	if segment <= fastDDSDefaultSegment {
+		return fmt.Sprintf("Fast DDS: /dev/shm has no room for a %d MiB shared-memory segment, keeping its default (large frames may be slow)", want>>20)
 	}
 	path := filepath.Join(os.TempDir(), fmt.Sprintf("webcam-fastdds-shm-%d.xml", segment))
 	if err := writeFileAtomic(path, []byte(fmt.Sprintf(fastDDSProfile, segment))); err != nil {
 		return fmt.Sprintf("Fast DDS: cannot write the shared-memory profile (%v); keeping its defaults", err)
 	}
 	os.Setenv(fastDDSProfileEnv, path)
-	return fmt.Sprintf("Fast DDS: %d MiB shared-memory segment for whole frames (%s; %s=off to keep Fast DDS's defaults)", segment>>20, path, fastDDSOptOutEnv)
+	return fmt.Sprintf("Fast DDS: %d MiB shared-memory segment for messages of up to %d KiB (%s; %s=off to keep Fast DDS's defaults)",
+		segment>>20, largest>>10, path, fastDDSOptOutEnv)
 }
 
-// shmSegmentSize is the segment to ask for, or 0 when /dev/shm is too small
+// shmSegmentFor is the segment messages of largest bytes need, in whole
+// MiB; 0 when Fast DDS's default holds them.
+func shmSegmentFor(largest int) int {
+	if largest <= 0 {
+		return 0
+	}
+	if shmMessages*largest <= fastDDSDefaultSegment {
+		return 0
+	}
+	want := shmMessages*largest + shmSlack
+	return min((want+1<<20-1)&^(1<<20-1), maxShmSegment)
+}
+
+// shmRoom is the largest segment /dev/shm should give, in whole MiB
 // (containers often have 64 MiB in all).
-func shmSegmentSize(dir string) int {
+func shmRoom(dir string) int {
 	var st unix.Statfs_t
 	if err := unix.Statfs(dir, &st); err != nil {
 		return 0
 	}
-	free := int64(st.Bavail) * int64(st.Bsize) / shmSegmentShareOfFree
-	if free < minShmSegment {
-		return 0
-	}
-	return int(min(free, maxShmSegment)) &^ (1<<20 - 1)
+	return int(int64(st.Bavail)*int64(st.Bsize)/shmSegmentShareOfFree) &^ (1<<20 - 1)
 }
 
 func writeFileAtomic(path string, data []byte) error {

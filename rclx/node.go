@@ -31,11 +31,13 @@ type Node struct {
 	log     *slog.Logger
 }
 
-// Start installs Fast DDS's profile (before rcl_init reads it), starts rcl
-// with args and creates the node name (remappable with -r __node:=).
-// Unknown ROS arguments are an error naming them.
-func Start(args *Args, name string) (_ *Node, err error) {
-	note := useLargeFrameTransport()
+// Start installs Fast DDS's profile (before rcl_init reads it) with a
+// shared-memory segment for messages of up to largest bytes (0: Fast DDS's
+// default transport), starts rcl with args and creates the node name
+// (remappable with -r __node:=). Unknown ROS arguments are an error naming
+// them.
+func Start(args *Args, name string, largest int) (_ *Node, err error) {
+	note := useLargeFrameTransport(largest)
 	n := &Node{args: args}
 	runtime.LockOSThread() // rclgo reads rcl's error state in a second call
 	defer runtime.UnlockOSThread()

@@ -6,11 +6,11 @@ package rclx
 #include <rcl/arguments.h>
 #include <rcl/context.h>
 #include <rcl/node.h>
+#include <rcl/remap.h>
 #include <rcl_yaml_param_parser/parser.h>
 #include <rcl_yaml_param_parser/types.h>
 
 void rclx_take_error(char *out, size_t n);
-static rcl_arguments_t *rclx_node_global_arguments(const rcl_node_t *n) { return &n->context->global_arguments; }
 */
 import "C"
 
@@ -33,16 +33,20 @@ type paramSection struct {
 	order  []string
 }
 
-// ParamOverrides returns the parameter values the command line gives this
-// node, in rclcpp's precedence: matching sections of the params files in
-// order ("/**", "/*/name", "/ns/name" …, later wins), then -p rules, which
-// win over any file. The files were parsed by rcl_init already; they are
-// read from the context's global arguments.
-func (n *Node) ParamOverrides() (map[string]rosparam.Value, error) {
+// ParamOverrides returns the parameter values the command line gives the
+// node called fqn, in rclcpp's precedence: matching sections of the params
+// files in order ("/**", "/*/name", "/ns/name" …, later wins), then -p
+// rules, which win over any file. The files were parsed by rcl with the
+// command line (ParseArgs); nothing is parsed again but the -p values.
+func (a *Args) ParamOverrides(fqn string) (map[string]rosparam.Value, error) {
+	parsed, release, err := argsHandle(a.rcl)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	var params *C.rcl_params_t
-	ga := C.rclx_node_global_arguments(n.handle)
 	if err := check("reading parameter overrides", func() C.rcl_ret_t {
-		return C.rcl_arguments_get_param_overrides(ga, &params)
+		return C.rcl_arguments_get_param_overrides(parsed, &params)
 	}); err != nil {
 		return nil, err
 	}
@@ -51,11 +55,46 @@ func (n *Node) ParamOverrides() (map[string]rosparam.Value, error) {
 		files = convertParams(params)
 		C.rcl_yaml_node_struct_fini(params)
 	}
-	cli, err := parseCLIParams(n.args.ROS)
+	cli, err := parseCLIParams(a.ROS)
 	if err != nil {
 		return nil, err
 	}
-	return overridesFor(n.FullyQualifiedName(), files, cli), nil
+	return overridesFor(fqn, files, cli), nil
+}
+
+// FullyQualifiedName is the name a node created as name gets once the -r
+// rules (__node, __ns) apply: what Start's node will be called.
+func (a *Args) FullyQualifiedName(name string) (string, error) {
+	parsed, release, err := argsHandle(a.rcl)
+	if err != nil {
+		return "", err
+	}
+	defer release()
+	cname := C.CString(name)
+	defer C.free(unsafe.Pointer(cname))
+	var node, ns *C.char
+	if err := check("remapping the node name", func() C.rcl_ret_t {
+		return C.rcl_remap_node_name(nil, parsed, cname, C.rcl_get_default_allocator(), &node)
+	}); err != nil {
+		return "", err
+	}
+	if node != nil {
+		name = C.GoString(node)
+		C.free(unsafe.Pointer(node))
+	}
+	cname2 := C.CString(name)
+	defer C.free(unsafe.Pointer(cname2))
+	if err := check("remapping the namespace", func() C.rcl_ret_t {
+		return C.rcl_remap_node_namespace(nil, parsed, cname2, C.rcl_get_default_allocator(), &ns)
+	}); err != nil {
+		return "", err
+	}
+	namespace := "/"
+	if ns != nil {
+		namespace = C.GoString(ns)
+		C.free(unsafe.Pointer(ns))
+	}
+	return strings.TrimSuffix(namespace, "/") + "/" + name, nil
 }
 
 func overridesFor(fqn string, groups ...[]paramSection) map[string]rosparam.Value {

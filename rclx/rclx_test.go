@@ -31,7 +31,7 @@ func start(t *testing.T, name string, rosArgs ...string) *Node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Start(args, name)
+	n, err := Start(args, name, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,12 +43,44 @@ func start(t *testing.T, name string, rosArgs ...string) *Node {
 	return n
 }
 
-// The one reach into rclgo: fails loudly when a new rclgo moves the handle.
-func TestNodeHandle(t *testing.T) {
-	n := start(t, "handle_test")
+// The reaches into rclgo: fail loudly when a new rclgo moves a handle.
+func TestHandles(t *testing.T) {
+	n := start(t, "handle_test", "-p", "x:=3")
 	h, err := nodeHandle(n.Node)
 	if err != nil || h == nil || h != n.handle {
 		t.Fatalf("nodeHandle = %p, %v; want the handle Start found", h, err)
+	}
+	a, release, err := argsHandle(n.args.rcl)
+	if err != nil || a == nil {
+		t.Fatalf("argsHandle = %p, %v", a, err)
+	}
+	release()
+	if o, err := n.args.ParamOverrides("/handle_test"); err != nil || o["x"].Int != 3 {
+		t.Fatalf("overrides through argsHandle: %v, %v; want x=3", o, err)
+	}
+}
+
+// The name computed before rcl_init is the one the node gets.
+func TestFullyQualifiedNameBeforeStart(t *testing.T) {
+	for _, rosArgs := range [][]string{nil, {"-r", "__ns:=/front"}, {"-r", "__node:=cam"}, {"-r", "__ns:=/a/b", "-r", "__node:=c"},
+		{"-r", "webcam:__ns:=/only_me"}, {"-r", "other:__ns:=/not_me"}} {
+		args, err := ParseArgs(append([]string{"--ros-args"}, rosArgs...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := args.FullyQualifiedName("webcam")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := Start(args, "webcam", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := n.FullyQualifiedName()
+		n.Close()
+		if before != after {
+			t.Errorf("%q: %s before rcl_init, %s after", rosArgs, before, after)
+		}
 	}
 }
 
@@ -128,7 +160,7 @@ func TestParamOverridesPrecedence(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := start(t, "webcam", "-r", "__ns:=/cam1", "-p", "jpeg_quality:=70", "--params-file", file, "-p", "framerate:=15.5")
-	got, err := n.ParamOverrides()
+	got, err := n.args.ParamOverrides(n.FullyQualifiedName())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +213,7 @@ func TestBadArgs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, err := Start(args, "webcam"); err == nil || !strings.Contains(err.Error(), `"--bogus"`) {
+	if n, err := Start(args, "webcam", 0); err == nil || !strings.Contains(err.Error(), `"--bogus"`) {
 		if n != nil {
 			n.Close()
 		}
@@ -249,5 +281,24 @@ func TestQoSValid(t *testing.T) {
 	_, err := n.NewPublisher("x", sensor_msgs_msg.ImageTypeSupport, QoS{Reliability: "besteffort", Durability: Volatile, History: KeepLast, Depth: 1})
 	if err == nil || !strings.Contains(err.Error(), "best_effort") {
 		t.Fatalf("error %v, want one listing the allowed policies", err)
+	}
+}
+
+func TestShmSegmentFor(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		largest int
+		want    int
+	}{
+		{"nothing", 0, 0},
+		{"small: Fast DDS's default holds it", 100 << 10, 0},
+		{"640x480 rgb8", 640*480*3 + 1024, 4 << 20},
+		{"1280x720 rgb8", 1280*720*3 + 1024, 9 << 20},
+		{"1920x1080 rgb8", 1920*1080*3 + 1024, 19 << 20},
+		{"4K capped", 3840*2160*3 + 1024, 64 << 20},
+	} {
+		if got := shmSegmentFor(tc.largest); got != tc.want {
+			t.Errorf("%s: %d MiB, want %d MiB", tc.name, got>>20, tc.want>>20)
+		}
 	}
 }

@@ -28,9 +28,6 @@ func main() {
 	os.Exit(run(os.Args[1:]))
 }
 
-// run wires the parts: rcl and the node's ROS side, the capture runner
-// feeding the newest frame to the camera node, which publishes it and
-// serves it to browsers.
 func run(args []string) int {
 	parsed, err := rclx.ParseArgs(args)
 	if err != nil {
@@ -51,26 +48,37 @@ func run(args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
-
-	ros, err := rclx.Start(parsed, node.DefaultName)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
-		return 1
-	}
-	defer ros.Close()
-	cam, err := node.New(ros)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
-		return 1
-	}
-	defer cam.Close()
-	var frames stream.Latest
-	runner := stream.NewRunner(cam.SourceConfig(), &frames)
-	if err := cam.Run(ctx, runner, &frames); err != nil && !errors.Is(err, context.Canceled) {
+	if err := serve(ctx, parsed); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(os.Stderr, "webcam_node: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// serve wires the parts: rcl with Fast DDS sized for the frames the
+// parameters ask for, the camera node, and the capture runner feeding it
+// the newest frame; it runs until ctx ends.
+func serve(ctx context.Context, args *rclx.Args) error {
+	fqn, err := args.FullyQualifiedName(node.DefaultName)
+	if err != nil {
+		return err
+	}
+	overrides, err := args.ParamOverrides(fqn)
+	if err != nil {
+		return err
+	}
+	ros, err := rclx.Start(args, node.DefaultName, node.LargestMessage(overrides))
+	if err != nil {
+		return err
+	}
+	defer ros.Close()
+	cam, err := node.New(ros, overrides)
+	if err != nil {
+		return err
+	}
+	defer cam.Close()
+	var frames stream.Latest
+	return cam.Run(ctx, stream.NewRunner(cam.SourceConfig(), &frames), &frames)
 }
 
 // listDevices prints every V4L2 device with the formats, sizes and rates it
