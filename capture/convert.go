@@ -16,13 +16,30 @@ type ConversionCounts struct {
 	Decodes  uint64 // JPEG → pixels
 	Encodes  uint64 // pixels → JPEG
 	Converts uint64 // pixels → other pixels
+	Corrupt  uint64 // corrupt camera frames dropped (truncated or torn JPEGs)
 }
 
-var counts struct{ decodes, encodes, converts atomic.Uint64 }
+var counts struct{ decodes, encodes, converts, corrupt atomic.Uint64 }
 
 // Counts returns the conversion counters.
 func Counts() ConversionCounts {
-	return ConversionCounts{counts.decodes.Load(), counts.encodes.Load(), counts.converts.Load()}
+	return ConversionCounts{counts.decodes.Load(), counts.encodes.Load(), counts.converts.Load(), counts.corrupt.Load()}
+}
+
+// DropCorrupt checks a JPEG frame for the markers of a whole image (SOI
+// first, EOI last), which costs nothing next to a decode, and counts the
+// frame as corrupt when they are missing: a source or a runner then drops it
+// rather than hand viewers a torn image.
+func DropCorrupt(f *Frame) bool {
+	if f.Format != JPEG {
+		return false
+	}
+	d := f.Data
+	if len(d) >= 4 && d[0] == 0xFF && d[1] == 0xD8 && hasEOI(d) {
+		return false
+	}
+	counts.corrupt.Add(1)
+	return true
 }
 
 // colorCodes maps (from, to) to OpenCV's conversion. Pairs absent here are not

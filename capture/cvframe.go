@@ -10,6 +10,23 @@ import (
 // Read reports it as failing.
 const maxBadFrames = 30
 
+// badFrames counts the corrupt frames (a torn USB transfer, a truncated
+// network JPEG) a live source drops: in a row, to give up on a source that
+// only sends garbage, and in all, for Counts().Corrupt.
+type badFrames struct{ run int }
+
+// drop records one corrupt frame; an error once maxBadFrames came in a row.
+func (b *badFrames) drop(source string, err error) error {
+	counts.corrupt.Add(1)
+	if b.run++; b.run >= maxBadFrames {
+		return fmt.Errorf("%s: %d bad frames in a row, last: %w", source, b.run, err)
+	}
+	return nil
+}
+
+// good ends a run of corrupt frames.
+func (b *badFrames) good() { b.run = 0 }
+
 // matFrame turns what OpenCV read into a Frame. OpenCV hands over compressed
 // data (MJPEG from V4L2 with CONVERT_RGB off, image/jpeg from an appsink, raw
 // FFmpeg packets) as one row of bytes; packed pixels come as rows×cols with 1,

@@ -11,12 +11,14 @@ import (
 
 // Fault injection, for proving recovery end to end. As a source:
 //
-//	faulty://?inner=<URI-escaped source>&fail_after=N&down=2s&start_down=0s&times=0
+//	faulty://?inner=<URI-escaped source>&fail_after=N&down=2s&start_down=0s&times=0&corrupt_every=0
 //
 // Each opened session fails its Read after fail_after frames (0: never);
 // after a failure every open is refused for down; opens are also refused for
 // start_down after the first attempt (a device missing at start); times
-// bounds how many read failures are injected in all (0: no bound). Faults are
+// bounds how many read failures are injected in all (0: no bound);
+// corrupt_every=N cuts every Nth JPEG frame in half, as a camera or a
+// network may deliver it (0: never). Read failures are
 // plain errors, so a runner retries them. The state lives per distinct URI
 // string for the life of the process, so a runner reopening the same URI sees
 // one continuing plan; tests wanting a fresh plan add e.g. &id=<test name>.
@@ -27,6 +29,8 @@ type FaultPlan struct {
 	Down      time.Duration // opens refused for this long after each failure
 	StartDown time.Duration // opens refused for this long after the first attempt
 	Times     int           // read failures to inject in all; 0 = unlimited
+	// CorruptEvery truncates every Nth JPEG frame to half its bytes; 0 = never.
+	CorruptEvery int
 }
 
 // ErrInjected is wrapped by every injected failure.
@@ -96,6 +100,9 @@ func (s *faultySource) Read() (*Frame, error) {
 	f, err := s.Source.Read()
 	if err == nil {
 		s.read++
+		if n := s.st.plan.CorruptEvery; n > 0 && s.read%n == 0 && f.Format == JPEG {
+			f.Data = f.Data[:len(f.Data)/2]
+		}
 	}
 	return f, err
 }
@@ -146,15 +153,15 @@ func faultOptions(u *url.URL) (inner string, plan FaultPlan, err error) {
 	}
 	for k := range q {
 		switch k {
-		case "inner", "fail_after", "down", "start_down", "times", "id":
+		case "inner", "fail_after", "down", "start_down", "times", "corrupt_every", "id":
 		default:
-			return "", plan, Configf("source %q: unknown option %q (faulty options: inner, fail_after, down, start_down, times, id)", u, k)
+			return "", plan, Configf("source %q: unknown option %q (faulty options: inner, fail_after, down, start_down, times, corrupt_every, id)", u, k)
 		}
 	}
 	if inner = q.Get("inner"); inner == "" {
 		return "", plan, Configf("source %q: faulty needs inner=<URI-escaped source>, e.g. faulty://?inner=testpattern%%3A%%2F%%2F&fail_after=30", u)
 	}
-	ints := map[string]*int{"fail_after": &plan.FailAfter, "times": &plan.Times}
+	ints := map[string]*int{"fail_after": &plan.FailAfter, "times": &plan.Times, "corrupt_every": &plan.CorruptEvery}
 	for k, dst := range ints {
 		if v := q.Get(k); v != "" {
 			if *dst, err = strconv.Atoi(v); err != nil || *dst < 0 {

@@ -38,7 +38,7 @@ type gstSource struct {
 	info     Info
 	first    *Frame
 	stall    time.Duration
-	bad      int
+	bad      badFrames
 }
 
 // pipelineElements lists the factory names in a pipeline description.
@@ -127,12 +127,12 @@ func (s *gstSource) Read() (*Frame, error) {
 		}
 		f, err := matFrame(r, BGR8)
 		if err != nil {
-			if s.bad++; s.bad >= maxBadFrames {
-				return nil, fmt.Errorf("GStreamer pipeline %q: %d bad frames in a row, last: %w", s.pipeline, s.bad, err)
+			if err := s.bad.drop(fmt.Sprintf("GStreamer pipeline %q", s.pipeline), err); err != nil {
+				return nil, err
 			}
 			continue
 		}
-		s.bad = 0
+		s.bad.good()
 		f.Stamp = r.end
 		return f, nil
 	}

@@ -30,7 +30,7 @@ type networkSource struct {
 	info  Info
 	raw   bool
 	stall time.Duration
-	bad   int
+	bad   badFrames
 }
 
 func openNetwork(u *url.URL, req Request) (Source, error) {
@@ -89,12 +89,12 @@ func (s *networkSource) Read() (*Frame, error) {
 			f, err = matFrame(r, BGR8)
 		}
 		if err != nil {
-			if s.bad++; s.bad >= maxBadFrames {
-				return nil, fmt.Errorf("stream %s: %d bad frames in a row, last: %w", s.name, s.bad, err)
+			if err := s.bad.drop("stream "+s.name, err); err != nil {
+				return nil, err
 			}
 			continue
 		}
-		s.bad = 0
+		s.bad.good()
 		f.Stamp = r.end
 		return f, nil
 	}

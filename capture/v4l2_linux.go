@@ -27,7 +27,7 @@ type v4l2Source struct {
 	dev    DeviceInfo
 	packed PixelFormat // layout of 2/3-channel frames
 	stall  time.Duration
-	bad    int // consecutive corrupt frames dropped
+	bad    badFrames // consecutive corrupt frames dropped
 	failed int // consecutive reads that returned no frame
 }
 
@@ -185,12 +185,12 @@ func (s *v4l2Source) Read() (*Frame, error) {
 		s.failed = 0
 		f, err := matFrame(r, s.packed)
 		if err != nil {
-			if s.bad++; s.bad >= maxBadFrames {
-				return nil, fmt.Errorf("v4l2 %s: %d bad frames in a row, last: %w", s.dev.Path, s.bad, err)
+			if err := s.bad.drop("v4l2 "+s.dev.Path, err); err != nil {
+				return nil, err
 			}
 			continue // a torn USB transfer: drop it, like a camera glitch
 		}
-		s.bad = 0
+		s.bad.good()
 		f.Stamp = r.end
 		if t, ok := monotonicToWall(r.posMsec, r.end); ok {
 			f.Stamp = t

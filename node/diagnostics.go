@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"webcam/capture"
 	"webcam/cdr"
 	"webcam/rclx"
 	"webcam/stream"
@@ -78,6 +79,7 @@ func (n *Node) diagnostics(now time.Time) cdr.DiagnosticArray {
 			kv("frames_published", fmt.Sprint(st.Published)),
 			kv("frames_dropped", fmt.Sprint(st.Skipped)),
 			kv("publish_failures", fmt.Sprint(st.Failed)),
+			kv("corrupt_frames_dropped", fmt.Sprint(capture.Counts().Corrupt)),
 			kv("reopens", fmt.Sprint(s.Reopens)),
 		},
 	}

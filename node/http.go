@@ -163,6 +163,8 @@ type NodeState struct {
 	Captured   uint64  `json:"frames_captured"`
 	Published  uint64  `json:"frames_published"`
 	Dropped    uint64  `json:"frames_dropped"`
+	Failures   uint64  `json:"publish_failures"`       // messages not sent: an undecodable JPEG, a failed conversion
+	Corrupt    uint64  `json:"corrupt_frames_dropped"` // truncated or torn camera JPEGs never published
 	Reopens    uint64  `json:"reopens"`
 	Encodes    uint64  `json:"jpeg_encodes"`
 	Decodes    uint64  `json:"jpeg_decodes"`
@@ -177,6 +179,6 @@ func (n *Node) State() NodeState {
 		Node: n.ros.FullyQualifiedName(), Source: s.URI, State: string(s.State), Reason: s.Reason,
 		Backend: s.Info.Backend, Width: s.Info.Width, Height: s.Info.Height, Format: string(s.Info.Format),
 		CaptureFPS: s.CaptureFPS, PublishFPS: p.PublishFPS, Captured: s.Captured, Published: p.Published,
-		Dropped: p.Skipped, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
+		Dropped: p.Skipped, Failures: p.Failed, Corrupt: c.Corrupt, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
 	}
 }

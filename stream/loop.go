@@ -164,6 +164,9 @@ func (r *Runner) capture(ctx context.Context, src capture.Source) error {
 			}
 			return err
 		}
+		if capture.DropCorrupt(f) { // sources that do not check their JPEGs (files, injected faults)
+			continue
+		}
 		r.stamp(f)
 		r.out.Publish(f)
 		r.runCalls(src)

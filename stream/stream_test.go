@@ -308,3 +308,55 @@ func TestRunnerReconfigureOutcome(t *testing.T) {
 		})
 	}
 }
+
+// corruptingSource cuts every third JPEG frame in half, as a torn USB
+// transfer would.
+type corruptingSource struct {
+	capture.Source
+	n int
+}
+
+func (s *corruptingSource) Read() (*capture.Frame, error) {
+	f, err := s.Source.Read()
+	if err == nil {
+		if s.n++; s.n%3 == 0 {
+			f.Data = f.Data[:len(f.Data)/2]
+		}
+	}
+	return f, err
+}
+
+// Truncated JPEG frames never reach consumers; they are counted, and the
+// frames after them go out.
+func TestRunnerDropsCorruptJPEG(t *testing.T) {
+	open := func(uri string, req capture.Request) (capture.Source, error) {
+		src, err := capture.Open(uri, req)
+		return &corruptingSource{Source: src}, err
+	}
+	var l Latest
+	r := NewRunner(Config{URI: "testpattern://?format=mjpeg", Request: capture.Request{Width: 64, Height: 48, FPS: 100}, Open: open}, &l)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	go r.Run(ctx)
+	before := capture.Counts().Corrupt
+	var last uint64
+	for range 12 {
+		f, err := l.Next(ctx, last)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := capture.JPEGSize(f.Data); err != nil {
+			t.Fatalf("frame %d reached a consumer although corrupt: %v", f.Seq, err)
+		}
+		if f.Seq != last+1 && last != 0 {
+			// Latest may skip frames for a slow reader; Seq must still only grow.
+			if f.Seq <= last {
+				t.Fatalf("sequence went from %d to %d", last, f.Seq)
+			}
+		}
+		last = f.Seq
+	}
+	if got := capture.Counts().Corrupt - before; got < 3 {
+		t.Fatalf("%d corrupt frames counted after 12 good ones, want at least 3 (every third)", got)
+	}
+}

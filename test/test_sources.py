@@ -147,3 +147,33 @@ def test_output_encoding_must_fit_the_source(start_node, client):
     imgs = client.wait_for("/enc/image_raw", 3, node=node)
     assert imgs[-1].encoding == "mono8" and imgs[-1].step == 160 and len(imgs[-1].data) == 160 * 120
     assert node.stop() == 0
+
+
+def test_corrupt_jpeg_frames_dropped_and_counted(start_node, client):
+    """Truncated camera JPEGs never reach image_raw/compressed (their bytes
+    are passed through otherwise) nor image_raw; they are counted in
+    /diagnostics and /state, and the frames after them go out."""
+    inner = urllib.parse.quote("testpattern://?format=mjpeg", safe="")
+    src = f"faulty://?inner={inner}&corrupt_every=4&id=corrupt"
+    node = start_node("-r", "__ns:=/bad", "-p", f"source:={src}", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", "http_port:=0")
+    client.subscribe(CompressedImage, "/bad/image_raw/compressed", keep=1000)
+    client.subscribe(Image, "/bad/image_raw", keep=1000)
+    client.subscribe(DiagnosticArray, "/diagnostics", keep=100)
+    client.wait_for("/bad/image_raw", 10, node=node)
+    assert client.spin_until(lambda: len(client.msgs["/bad/image_raw/compressed"]) > 40
+                             and len(client.msgs["/bad/image_raw"]) > 40, 15), node.output()
+    comps = [bytes(m.data) for _, m in client.msgs["/bad/image_raw/compressed"]]
+    assert all(c[:2] == b"\xff\xd8" and c.rstrip(b"\0")[-2:] == b"\xff\xd9" for c in comps), \
+        "a truncated JPEG was published on image_raw/compressed"
+
+    def corrupt():
+        for s in statuses(client):
+            if s.name.startswith("/bad/webcam"):
+                v = {kv.key: kv.value for kv in s.values}
+                if int(v.get("corrupt_frames_dropped", "0")) > 0:
+                    return int(v["corrupt_frames_dropped"])
+        return 0
+    assert client.spin_until(lambda: corrupt() >= 5, 5), node.output()
+    assert node.proc.poll() is None
+    assert node.stop() == 0
