@@ -28,7 +28,7 @@ type v4l2Source struct {
 	packed PixelFormat // layout of 2/3-channel frames
 	stall  time.Duration
 	bad    badFrames // consecutive corrupt frames dropped
-	failed int // consecutive reads that returned no frame
+	failed int       // consecutive reads that returned no frame
 }
 
 // maxFailedReads is how many reads in a row may return nothing, on a device
