@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"webcam/capture"
@@ -25,7 +26,29 @@ func main() {
 			os.Setenv(name, quiet)
 		}
 	}
-	os.Exit(run(os.Args[1:]))
+	os.Exit(profiled(func() int { return run(os.Args[1:]) }))
+}
+
+// profiled runs fn, writing a CPU profile of it to the file
+// WEBCAM_CPUPROFILE names, if set: for finding where a frame's time goes
+// (`go tool pprof build/webcam_node FILE`).
+func profiled(fn func() int) int {
+	path := os.Getenv("WEBCAM_CPUPROFILE")
+	if path == "" {
+		return fn()
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: WEBCAM_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		fmt.Fprintf(os.Stderr, "webcam_node: WEBCAM_CPUPROFILE: %v\n", err)
+		return 1
+	}
+	defer pprof.StopCPUProfile()
+	return fn()
 }
 
 func run(args []string) int {
