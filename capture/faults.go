@@ -130,6 +130,26 @@ var (
 	faultStates   = map[string]*faultState{}
 )
 
+// faultyProbe is ReadyProbe for a faulty:// source: it turns true once the
+// injected outage is over, as a device node reappearing would.
+func faultyProbe(u *url.URL) func() bool {
+	faultStatesMu.Lock()
+	st := faultStates[u.String()]
+	faultStatesMu.Unlock()
+	if st == nil {
+		return nil
+	}
+	wasDown := false
+	return func() bool {
+		st.mu.Lock()
+		down := time.Now().Before(st.downUntil)
+		st.mu.Unlock()
+		back := wasDown && !down
+		wasDown = down
+		return back
+	}
+}
+
 func openFaulty(u *url.URL, req Request) (Source, error) {
 	inner, plan, err := faultOptions(u)
 	if err != nil {

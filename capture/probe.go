@@ -16,6 +16,8 @@ func ReadyProbe(uri string) func() bool {
 		return nil
 	}
 	switch u.Scheme {
+	case "faulty":
+		return faultyProbe(u)
 	case "v4l2", "file":
 		path := u.Path
 		if u.Scheme == "v4l2" && u.Host != "" {

@@ -42,11 +42,13 @@ func (n *Node) diagnosticsLoop(ctx context.Context) {
 	}
 }
 
-// diagnosticLevels maps the source state to a diagnostic level.
+// diagnosticLevels maps the source state to a diagnostic level: a source
+// being reopened is a WARN (it is expected back), ERROR is for a
+// configuration the node cannot open at all.
 var diagnosticLevels = map[stream.State]cdr.Level{
 	stream.StateOK:           cdr.LevelOK,
 	stream.StateStarting:     cdr.LevelWarn,
-	stream.StateReconnecting: cdr.LevelError,
+	stream.StateReconnecting: cdr.LevelWarn,
 	stream.StateEnded:        cdr.LevelWarn,
 	stream.StateError:        cdr.LevelError,
 	stream.StateStopped:      cdr.LevelStale,

@@ -23,6 +23,8 @@ type httpViewer struct {
 	ctx   context.Context
 	graph *graphImages // other nodes' image topics, while http_graph_topics is true
 
+	startedOff bool // http_port was 0 at start-up
+
 	mu  sync.Mutex
 	srv *httpview.Server
 	cfg httpview.Config
@@ -57,7 +59,7 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 // startHTTP starts the viewer for the node's image topic and installs the
 // live-change hook. http_port 0 leaves it off until a change turns it on.
 func (n *Node) startHTTP(ctx context.Context) error {
-	v := &httpViewer{n: n, ctx: ctx, graph: newGraphImages(n)}
+	v := &httpViewer{n: n, ctx: ctx, graph: newGraphImages(n), startedOff: integer(n.params, pHTTPPort) == 0}
 	cfg, err := n.httpConfig(n.params)
 	if err != nil {
 		return err
@@ -90,8 +92,17 @@ func (v *httpViewer) start(cfg httpview.Config) error {
 	return nil
 }
 
-// apply takes a batch of http_* changes before they are committed.
+// apply takes a batch of http_* changes before they are committed. Only
+// the port and graph topics change at run time, and a viewer turned off at
+// start-up (http_port 0) stays off: anyone on the ROS graph can set
+// parameters, so none of them may open the camera wider than the operator
+// started it (README: trust model).
 func (v *httpViewer) apply(changes []rosparam.Change) error {
+	for _, c := range changes {
+		if c.Name == pHTTPPort && v.startedOff && c.New.Int != 0 {
+			return fmt.Errorf("parameter '%s': the web viewer was turned off at start-up (%s 0); turning it on needs a restart", pHTTPPort, pHTTPPort)
+		}
+	}
 	next, err := v.n.params.With(changes)
 	if err != nil {
 		return err

@@ -90,10 +90,10 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pPublishComp, Default: rosparam.Bool(true), Description: "Publish image_raw/compressed (still only encoded while someone subscribes)", Group: groupPublish},
 		{Name: pPublishInfo, Default: rosparam.Bool(true), Description: "Publish camera_info", Group: groupPublish},
 		{Name: pHTTPPort, Default: rosparam.Int(8080), Description: "Port of the built-in HTTP viewer (web_video_server's URLs); 0 turns it off", Int: &rosparam.IntRange{From: 0, To: 65535}, Group: groupHTTP},
-		{Name: pHTTPAddress, Default: rosparam.String("0.0.0.0"), Description: "Address the HTTP viewer listens on", Group: groupHTTP},
-		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth", Group: groupHTTP},
-		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged", Group: groupHTTP},
-		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none", Group: groupHTTP},
+		{Name: pHTTPAddress, Default: rosparam.String("0.0.0.0"), Description: "Address the HTTP viewer listens on; set at start-up only (a graph peer must not widen who can connect)", ReadOnly: true},
+		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth; set at start-up only (a graph peer must not turn auth off)", ReadOnly: true},
+		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged; set at start-up only", ReadOnly: true},
+		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none; set at start-up only", ReadOnly: true},
 		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
 	}
 	return append(specs, controlSpecs...)

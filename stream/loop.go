@@ -32,7 +32,7 @@ func (r *Runner) Run(ctx context.Context) error {
 				r.setState(StateReconnecting, fmt.Sprintf("%v (retrying in %s)", err, backoff.Round(time.Millisecond)), slog.LevelWarn)
 			}
 			r.failCalls()
-			if !r.sleep(ctx, backoff) {
+			if !r.sleep(ctx, r.wait(backoff)) {
 				break
 			}
 			backoff = min(2*backoff, r.cfg.MaxBackoff)
@@ -79,8 +79,23 @@ func (r *Runner) waitReconfigure(ctx context.Context) bool {
 }
 
 // readyPoll is how often the readiness probe (Config.Probe) is asked during
-// a backoff wait.
-const readyPoll = 200 * time.Millisecond
+// a backoff wait; for readyWindow after it said the source is back, opens
+// are retried that often too (a device node appears before the device can
+// be opened), so a source that returns is capturing again within about
+// half a second.
+const (
+	readyPoll   = 200 * time.Millisecond
+	readyWindow = 2 * time.Second
+)
+
+// wait is the backoff to sleep before the next open: short while the probe
+// has just seen the source come back.
+func (r *Runner) wait(backoff time.Duration) time.Duration {
+	if !r.readyAt.IsZero() && time.Since(r.readyAt) < readyWindow {
+		return min(backoff, readyPoll)
+	}
+	return backoff
+}
 
 // sleep waits d, or less if a reconfiguration arrives or the source looks
 // ready again; false if ctx ended.
@@ -104,6 +119,7 @@ func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
 			return true
 		case <-poll:
 			if r.ready() {
+				r.readyAt = time.Now()
 				return true
 			}
 		case <-r.wake:

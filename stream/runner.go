@@ -80,6 +80,7 @@ type Runner struct {
 	calls   chan func(capture.Source)
 	wake    chan struct{} // interrupts a backoff sleep
 	ready   func() bool   // this outage's readiness probe, from Config.Probe
+	readyAt time.Time     // when the probe last said the source is back
 	seq     uint64
 	last    time.Time
 }

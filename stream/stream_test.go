@@ -360,3 +360,39 @@ func TestRunnerDropsCorruptJPEG(t *testing.T) {
 		t.Fatalf("%d corrupt frames counted after 12 good ones, want at least 3 (every third)", got)
 	}
 }
+
+// A device node appears before the device can be opened: after the probe
+// says the source is back, failed opens are retried every readyPoll, not
+// after the (long) backoff, so capture resumes within about half a second.
+func TestRunnerRetriesQuicklyAfterProbe(t *testing.T) {
+	var back atomic.Bool
+	var openableAt atomic.Int64 // unix nanos; 0: never
+	open := func(uri string, req capture.Request) (capture.Source, error) {
+		at := openableAt.Load()
+		if at == 0 || time.Now().UnixNano() < at {
+			return nil, errors.New("device busy")
+		}
+		return capture.Open(uri, req)
+	}
+	var l Latest
+	r := NewRunner(Config{
+		URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100},
+		Open: open, MinBackoff: 10 * time.Second, MaxBackoff: 10 * time.Second,
+		Probe: func(string) func() bool { return back.Load },
+	}, &l)
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	go r.Run(ctx)
+	time.Sleep(100 * time.Millisecond)
+	returned := time.Now()
+	openableAt.Store(returned.Add(300 * time.Millisecond).UnixNano()) // openable 300 ms after the node appears
+	back.Store(true)
+	if _, err := l.Next(ctx, 0); err != nil {
+		t.Fatalf("no frame after the source came back: %v", err)
+	}
+	// Without the quick retries the failed first open would wait out the
+	// 10 s backoff; the bound is loose so a loaded machine cannot fail it.
+	if d := time.Since(returned); d > 3*time.Second {
+		t.Fatalf("capture resumed %v after the device appeared (openable after 300 ms); want well under the 10 s backoff", d)
+	}
+}

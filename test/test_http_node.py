@@ -101,3 +101,57 @@ def test_http_port_changes_live(start_node, client):
         assert not res.successful and ("http_port" in res.reason or "listen" in res.reason), res.reason
     wait_http(f"http://127.0.0.1:{port2}/state", node)
     assert node.stop() == 0
+
+
+def test_graph_peers_cannot_weaken_http_access(start_node, client, tmp_path):
+    """Anyone on the ROS graph can set parameters: turning auth off, widening
+    the listen address, allowing other origins or turning on a viewer that
+    was started off are all refused, and auth still holds afterwards."""
+    port = free_port()
+    pw = tmp_path / "pw"
+    pw.write_text("s3cret\n")
+    node = start_node("-r", "__ns:=/sec", "-p", "source:=testpattern://", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", f"http_port:={port}", "-p", "http_address:=127.0.0.1",
+                      "-p", "http_user:=robot", "-p", f"http_password_file:={pw}")
+    url = f"http://127.0.0.1:{port}/state"
+
+    def status():
+        import time
+        end = time.monotonic() + 10
+        while time.monotonic() < end:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    return r.status
+            except urllib.error.HTTPError as e:
+                return e.code
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        raise AssertionError(f"{url} did not answer\n{node.output()}")
+    assert status() == 401
+    cli = client.node.create_client(SetParameters, "/sec/webcam/set_parameters")
+    assert cli.wait_for_service(timeout_sec=10)
+
+    def set_str(name, value):
+        req = SetParameters.Request(parameters=[Parameter(name=name, value=ParameterValue(
+            type=ParameterType.PARAMETER_STRING, string_value=value))])
+        fut = cli.call_async(req)
+        assert client.spin_until(fut.done, 10)
+        return fut.result().results[0]
+
+    for name, value in [("http_user", ""), ("http_password_file", ""), ("http_address", "0.0.0.0"),
+                        ("http_cors_origin", "*")]:
+        res = set_str(name, value)
+        assert not res.successful and name in res.reason and "read-only" in res.reason.lower(), (name, res.reason)
+    assert status() == 401
+    assert node.stop() == 0
+
+    # A viewer turned off at start-up stays off.
+    off = start_node("-r", "__ns:=/off", "-p", "source:=testpattern://", "-p", "http_port:=0")
+    cli = client.node.create_client(SetParameters, "/off/webcam/set_parameters")
+    assert cli.wait_for_service(timeout_sec=10)
+    fut = cli.call_async(SetParameters.Request(parameters=[Parameter(name="http_port", value=ParameterValue(
+        type=ParameterType.PARAMETER_INTEGER, integer_value=free_port()))]))
+    assert client.spin_until(fut.done, 10)
+    res = fut.result().results[0]
+    assert not res.successful and "turned off at start-up" in res.reason, res.reason
+    assert off.stop() == 0

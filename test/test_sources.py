@@ -88,22 +88,26 @@ def statuses(client, topic="/diagnostics"):
 
 
 def test_recovery_after_faults(start_node, client):
+    # The fault comes after 150 frames (5 s), so the client is subscribed
+    # before it even on a loaded machine.
     inner = urllib.parse.quote("testpattern://", safe="")
-    src = f"faulty://?inner={inner}&fail_after=45&down=2s&times=1&id=recovery"
+    src = f"faulty://?inner={inner}&fail_after=150&down=2s&times=1&id=recovery"
     node = start_node("-r", "__ns:=/rec", "-p", f"source:={src}", "-p", "image_width:=160",
                       "-p", "image_height:=120", "-p", "http_port:=0")
     client.subscribe(Image, "/rec/image_raw", keep=1000)
     client.subscribe(DiagnosticArray, "/diagnostics", keep=1000)
     client.wait_for("/rec/image_raw", 10, node=node)
-    # Run through the failure (after 45 frames), the 2 s outage and back.
-    assert client.spin_until(lambda: len(client.msgs["/rec/image_raw"]) > 100, 15), node.output()
+    # Run through the failure, the 2 s outage and back.
+    assert client.spin_until(lambda: len(client.msgs["/rec/image_raw"]) > 200, 20), node.output()
     times = [t for t, _ in client.msgs["/rec/image_raw"]]
     gaps = [b - a for a, b in zip(times, times[1:])]
     gap = max(gaps)
-    assert 1.5 < gap < 2.0 + 2.0, f"outage seen as a {gap:.2f}s gap; want ≈2s and back within 2s"
+    # The source is back 2 s after the failure; frames must follow within 0.5 s.
+    assert 1.9 < gap < 2.0 + 0.5 + 0.1, f"outage seen as a {gap:.2f}s gap; want 2 s and back within 0.5 s"
     mine = [s for s in statuses(client) if s.name.startswith("/rec/webcam")]
-    levels = [s.level for s in mine]
-    assert bytes([2]) in levels or 2 in levels, f"no ERROR diagnostic during the outage: {[s.message for s in mine]}"
+    levels = [s.level[0] if isinstance(s.level, bytes) else s.level for s in mine]
+    # Reconnecting is a WARN; ERROR is kept for a configuration that cannot work.
+    assert 1 in levels and 2 not in levels, f"levels {levels} during the outage: {[s.message for s in mine]}"
     assert mine[-1].message == "ok", mine[-1].message
     values = {kv.key: kv.value for kv in mine[-1].values}
     assert values["reopens"] == "1" and values["source"] == src, values
