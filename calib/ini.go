@@ -28,10 +28,11 @@ import (
 
 // iniSection is one [header] and its non-blank lines.
 type iniSection struct {
-	name  string
-	line  int // line number of the header
-	lines []string
-	nums  []int // line number of each entry of lines
+	name     string
+	line     int  // line number of the header
+	preamble bool // the text before any header, not a section
+	lines    []string
+	nums     []int // line number of each entry of lines
 }
 
 func splitINI(data []byte) []iniSection {
@@ -47,7 +48,7 @@ func splitINI(data []byte) []iniSection {
 			continue
 		}
 		if len(out) == 0 {
-			out = append(out, iniSection{name: "", line: i + 1}) // text before any section
+			out = append(out, iniSection{line: i + 1, preamble: true}) // text before any section
 		}
 		s := &out[len(out)-1]
 		s.lines = append(s.lines, line)
@@ -146,12 +147,14 @@ func iniSections(sections []iniSection) (image, camera *iniSection, err error) {
 	var cameras []string
 	for i := range sections {
 		s := &sections[i]
-		switch s.name {
-		case "image":
-			image = s
-		case "externals":
-		case "":
+		switch {
+		case s.preamble:
 			return nil, nil, fmt.Errorf("line %d: %q comes before any [section]; expected [image] first", s.line, s.lines[0])
+		case s.name == "":
+			return nil, nil, fmt.Errorf("line %d: a section header with no name; expected [image] and one [camera_name]", s.line)
+		case s.name == "image":
+			image = s
+		case s.name == "externals":
 		default:
 			camera = s
 			cameras = append(cameras, "["+s.name+"]")
