@@ -8,9 +8,8 @@ import (
 
 // CameraFormat is one accepted spelling of the pixel_format parameter: which
 // V4L2 format to ask the camera for, what Read then returns, and what usb_cam
-// publishes on image_raw for that spelling. The node does not read Publish
-// yet: image_raw's encoding is output_encoding (default rgb8) until the
-// drop-in work (issue 15) makes usb_cam's mapping the default.
+// publishes on image_raw for that spelling (JPEG: compressed only), which
+// is the node's image_raw encoding when output_encoding is auto.
 type CameraFormat struct {
 	Name    string      // as the user writes it, e.g. "yuyv2rgb"
 	FourCC  string      // V4L2 pixel format asked of the camera, e.g. "YUYV"

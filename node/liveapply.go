@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,14 +46,9 @@ func (n *Node) applyChanges(changes []rosparam.Change) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range g[groupPublish] {
-		if c.Name != pOutputEncoding {
-			continue
-		}
-		if err := n.checkOutputEncoding(capture.PixelFormat(c.New.Str)); err != nil {
-			undo()
-			return err
-		}
+	if err := n.checkEncodingChange(changes, g); err != nil {
+		undo()
+		return err
 	}
 	if err := n.setControls(g[groupControls]); err != nil {
 		undo()
@@ -176,6 +172,23 @@ func (n *Node) applyHTTP(changes []rosparam.Change) error {
 	return n.http.apply(changes)
 }
 
+// checkEncodingChange vets a batch that changes output_encoding (and not
+// the source, whose reopen checks its own format) against the open source.
+func (n *Node) checkEncodingChange(changes []rosparam.Change, g map[int][]rosparam.Change) error {
+	if len(g[groupReopen]) > 0 || !slices.ContainsFunc(g[groupPublish], func(c rosparam.Change) bool { return c.Name == pOutputEncoding }) {
+		return nil
+	}
+	next, err := n.params.With(changes)
+	if err != nil {
+		return err
+	}
+	enc, raw := rawEncoding(next)
+	if !raw {
+		return nil
+	}
+	return n.checkOutputEncoding(enc)
+}
+
 // checkOutputEncoding refuses an image_raw encoding the open source's frames
 // cannot be turned into (yuv422_yuy2 needs a YUYV camera).
 func (n *Node) checkOutputEncoding(enc capture.PixelFormat) error {
@@ -185,7 +198,7 @@ func (n *Node) checkOutputEncoding(enc capture.PixelFormat) error {
 	}
 	var possible []string
 	for _, e := range OutputEncodings {
-		if capture.CanConvert(from, capture.PixelFormat(e)) {
+		if e != EncodingAuto && capture.CanConvert(from, capture.PixelFormat(e)) {
 			possible = append(possible, e)
 		}
 	}

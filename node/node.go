@@ -62,11 +62,12 @@ type pubConfig struct {
 
 func (n *Node) loadPubConfig() {
 	t := n.params
+	enc, raw := rawEncoding(t)
 	n.pubConfig.Store(&pubConfig{
 		frameID:           str(t, pFrameID),
-		encoding:          capture.PixelFormat(str(t, pOutputEncoding)),
+		encoding:          enc,
 		jpegQuality:       integer(t, pJPEGQuality),
-		publishRaw:        flag(t, pPublishRaw),
+		publishRaw:        flag(t, pPublishRaw) && raw,
 		publishCompressed: flag(t, pPublishComp),
 		publishInfo:       flag(t, pPublishInfo),
 	})
@@ -86,7 +87,8 @@ func New(ros *rclx.Node, overrides map[string]rosparam.Value) (_ *Node, err erro
 	}
 	n.loadPubConfig()
 	n.sizedFor = messageSize(n.params)
-	if err := n.pubs.open(ros, n.params, n.topics); err != nil {
+	_, advertiseRaw := rawEncoding(n.params)
+	if err := n.pubs.open(ros, n.params, n.topics, advertiseRaw); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -211,6 +213,7 @@ func LargestMessage(overrides map[string]rosparam.Value) int {
 
 // messageSize is the size of the image_raw message t's parameters ask for.
 func messageSize(t *rosparam.Table) int {
-	bpp := capture.PixelFormat(str(t, pOutputEncoding)).BytesPerPixel()
+	enc, _ := rawEncoding(t)
+	bpp := enc.BytesPerPixel()
 	return integer(t, pWidth)*integer(t, pHeight)*bpp + 1024 // header, encoding, frame_id
 }

@@ -34,8 +34,13 @@ const (
 // best) and capture's table, which includes usb_cam's spellings.
 var PixelFormats = append([]string{""}, capture.CameraFormatNames()...)
 
+// EncodingAuto is output_encoding's default: image_raw's encoding follows
+// pixel_format as in usb_cam (yuyv → yuv422_yuy2, yuyv2rgb → rgb8,
+// raw_mjpeg → no image_raw …; see capture's CameraFormat.Publish).
+const EncodingAuto = "auto"
+
 // OutputEncodings are the accepted output_encoding values for image_raw.
-var OutputEncodings = []string{"rgb8", "bgr8", "mono8", "yuv422_yuy2"}
+var OutputEncodings = []string{EncodingAuto, "rgb8", "bgr8", "mono8", "yuv422_yuy2", "yuv422"}
 
 // Apply groups (rosparam.Spec.Group): how a change of a parameter takes
 // effect while the node runs. Every writable parameter has one
@@ -81,7 +86,7 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pHeight, Default: rosparam.Int(480), Description: "Requested frame height in pixels; the granted height is published", Int: &rosparam.IntRange{From: 16, To: 8192}, Group: groupReopen},
 		{Name: pFramerate, Default: rosparam.Double(30), Description: "Requested frames per second", Float: &rosparam.FloatRange{From: 0.1, To: 1000}, Group: groupReopen},
 		{Name: pPixelFormat, Default: rosparam.String(""), Description: "Capture format: mjpeg, yuyv, uyvy, mono8, rgb24 (usb_cam's mjpeg2rgb, yuyv2rgb, raw_mjpeg … accepted); empty picks the device's best", Choices: PixelFormats, Group: groupReopen},
-		{Name: pOutputEncoding, Default: rosparam.String("rgb8"), Description: "Encoding of image_raw; yuv422_yuy2 publishes a YUYV camera's bytes unconverted", Choices: OutputEncodings, Group: groupPublish},
+		{Name: pOutputEncoding, Default: rosparam.String(EncodingAuto), Description: "Encoding of image_raw; auto follows pixel_format as usb_cam does (yuyv: yuv422_yuy2, uyvy: yuv422, mono8: mono8, raw_mjpeg: image_raw not advertised, anything else or empty: rgb8); yuv422_yuy2 and yuv422 publish a YUYV or UYVY camera's bytes unconverted", Choices: OutputEncodings, Group: groupPublish},
 		{Name: pCameraName, Default: rosparam.String("webcam"), Description: "Camera name, for calibration files (${NAME} in camera_info_url)", ReadOnly: true},
 		{Name: pCameraInfoURL, Default: rosparam.String(""), Description: "Calibration URL: file:///path.yaml or package://pkg/path.yaml; empty: file://${ROS_HOME}/camera_info/${NAME}.yaml", Group: groupCalibration},
 		{Name: pFrameID, Default: rosparam.String("camera"), Description: "header.frame_id of every message", Group: groupPublish},
@@ -97,6 +102,22 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
 	}
 	return append(specs, controlSpecs...)
+}
+
+// rawEncoding is image_raw's encoding with t's parameters, and whether
+// image_raw is published at all (usb_cam's raw_mjpeg: compressed only).
+func rawEncoding(t *rosparam.Table) (capture.PixelFormat, bool) {
+	if enc := str(t, pOutputEncoding); enc != EncodingAuto {
+		return capture.PixelFormat(enc), true
+	}
+	f, err := capture.LookupCameraFormat(str(t, pPixelFormat))
+	switch {
+	case err != nil || f.Publish == "": // the device's best: rgb8, as usb_cam's default yuyv2rgb
+		return capture.RGB8, true
+	case f.Publish == capture.JPEG:
+		return capture.RGB8, false
+	}
+	return f.Publish, true
 }
 
 func checkSourceURI(v rosparam.Value) error {

@@ -82,12 +82,17 @@ type publishers struct {
 	infoMsg       cdr.CameraInfo
 }
 
-// open advertises the three topics with the QoS their qos_overrides give.
-func (p *publishers) open(ros *rclx.Node, t *rosparam.Table, resolved map[string]string) error {
+// open advertises the topics with the QoS their qos_overrides give;
+// image_raw only if raw (usb_cam's raw_mjpeg advertises no image_raw).
+func (p *publishers) open(ros *rclx.Node, t *rosparam.Table, resolved map[string]string, raw bool) error {
 	for _, pub := range []struct {
 		to    **rclx.Publisher
 		topic string
 	}{{&p.image, TopicImage}, {&p.compressed, TopicCompressed}, {&p.info, TopicInfo}} {
+		if pub.to == &p.image && !raw {
+			ros.Log().Info(fmt.Sprintf("%s is not advertised: pixel_format %s publishes compressed images only (usb_cam's meaning)", resolved[TopicImage], str(t, pPixelFormat)))
+			continue
+		}
 		q := paramserver.PublisherQoS(t, resolved[pub.topic])
 		var err error
 		if *pub.to, err = ros.NewPublisher(pub.topic, typeSupport[pub.topic], q); err != nil {
@@ -192,7 +197,7 @@ func (n *Node) publishRaw(f *capture.Frame) int {
 	cfg := n.pubConfig.Load()
 	p := &n.pubs
 	return n.publishSteps(f, &n.stats.raw,
-		topicStep{TopicImage, cfg.publishRaw, p.image, func() error { return n.sendImage(f, cfg) }},
+		topicStep{TopicImage, cfg.publishRaw && p.image != nil, p.image, func() error { return n.sendImage(f, cfg) }},
 	)
 }
 

@@ -181,3 +181,17 @@ def test_corrupt_jpeg_frames_dropped_and_counted(start_node, client):
     assert client.spin_until(lambda: corrupt() >= 5, 5), node.output()
     assert node.proc.poll() is None
     assert node.stop() == 0
+
+
+def test_pixel_format_raw_mjpeg_is_compressed_only(start_node, client):
+    """usb_cam's raw_mjpeg: image_raw is not advertised at all, the camera's
+    JPEGs go out on image_raw/compressed as they are."""
+    node = start_node("-r", "__ns:=/rawmj", "-p", "source:=testpattern://?format=mjpeg", "-p", "pixel_format:=raw_mjpeg",
+                      "-p", "image_width:=160", "-p", "image_height:=120", "-p", "http_port:=0")
+    client.subscribe(CompressedImage, "/rawmj/image_raw/compressed")
+    comps = client.wait_for("/rawmj/image_raw/compressed", 10, node=node)
+    assert bytes(comps[-1].data)[:2] == b"\xff\xd8"
+    names = {n for n, _ in client.node.get_topic_names_and_types()}
+    assert "/rawmj/image_raw/compressed" in names and "/rawmj/image_raw" not in names, sorted(names)
+    assert "not advertised" in node.output()
+    assert node.stop() == 0
