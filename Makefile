@@ -6,7 +6,7 @@ ENV := source scripts/rosenv.sh &&
 # A ROS 2 domain of our own, so parallel runs and other robots do not cross.
 DEMO_DOMAIN ?= 42
 
-.PHONY: all setup msgs build demo test test-go test-py lint bench clean
+.PHONY: all setup msgs build demo test test-go test-py lint bench soak clean
 all: build
 
 setup:
@@ -37,6 +37,13 @@ test-py: build
 
 bench: build
 	@$(ENV) scripts/bench.sh
+
+# The torture run of issue 14 (docs/reliability.md): the built node under ROS
+# and HTTP load with injected faults, bounded (SOAK_SECONDS of load, ~20 s
+# more in all); prints a table, writes build/soak.json, fails on any breach.
+SOAK_SECONDS ?= 180
+soak: build
+	@$(ENV) SOAK_SECONDS=$(SOAK_SECONDS) .venv/bin/python scripts/soak.py
 
 clean:
 	rm -rf build msgs
