@@ -21,3 +21,8 @@ echo "== go test"
 go test -count=1 ./...
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider test "$@"
+# The torture run, short (docs/reliability.md; `make soak` is the 3-minute one):
+# the built node under ROS and HTTP load with injected faults, in a ROS domain
+# of its own (101..200), on 127.0.0.1.
+echo "== soak (${TEST_SOAK_SECONDS:-30} s)"
+SOAK_SECONDS=${TEST_SOAK_SECONDS:-30} .venv/bin/python scripts/soak.py --json build/soak-test.json
