@@ -711,9 +711,10 @@ def soak(T, json_path):
                 samples.append(proc_sample(node.pid))
                 try:
                     s = http_json(port, "/state")
-                    states.append((now, s.get("state"), s.get("width"), s.get("height"), s.get("frames_captured")))
+                    states.append((now, s.get("state"), s.get("width"), s.get("height"), s.get("frames_captured"),
+                                   s.get("http", {}).get("viewers", 0)))
                 except (OSError, ValueError) as e:
-                    states.append((now, f"no answer: {e}", 0, 0, 0))
+                    states.append((now, f"no answer: {e}", 0, 0, 0, 0))
                 next_sample = now + 0.25
             if plan and now >= plan[0][0]:
                 _, what = plan.pop(0)
@@ -889,6 +890,8 @@ def soak(T, json_path):
                           "open_files_end": end_fds},
             "http": http,
             "viewers_after_load": final_state.get("http", {}).get("viewers") if final_state else None,
+            "viewers_peak": max((x[5] for x in states), default=None),
+            "state_no_answer": sum(1 for x in states if str(x[1]).startswith("no answer")),
             "diagnostics_states": sorted({d[2] for d in diag}),
             "node_exit_code": code,
             "notes": notes,
@@ -1013,7 +1016,9 @@ def print_report(r):
         print(f"{k:<8}{res[k]['threads']:>8}{res[k]['fds']:>6}{res[k]['rss_mb']:>9.1f}")
     for k, v in res["thread_names"].items():
         print(f"threads by name, {k}: {v}")
-    print(f"open files at the end: {res['open_files_end']}; HTTP viewers after the load: {r['viewers_after_load']}")
+    print(f"open files at the end: {res['open_files_end']}")
+    print(f"HTTP viewers (streams open, /state every 0.25 s): peak {r['viewers_peak']}, after the load {r['viewers_after_load']}; "
+          f"/state polls unanswered: {r['state_no_answer']}")
     h = r["http"]
     if h:
         print()
