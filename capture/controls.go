@@ -47,13 +47,18 @@ var controlSpecs = []controlSpec{
 	{"exposure", gocv.VideoCaptureExposure, 0x9a0902, false},
 	{"autofocus", gocv.VideoCaptureAutoFocus, 0x9a090c, true},
 	{"focus", gocv.VideoCaptureFocus, 0x9a090a, false},
+	// usb_cam's current names for the exposure controls: the V4L2 menu as
+	// is (0 auto, 1 manual, 2 shutter, 3 aperture priority) and the time.
+	{"auto_exposure", gocv.VideoCaptureAutoExposure, 0x9a0901, false},
+	{"exposure_time_absolute", gocv.VideoCaptureExposure, 0x9a0902, false},
 }
 
 // autoOf names the automatic mode that makes a manual control inactive.
 var autoOf = map[string]string{
-	"exposure":      "autoexposure",
-	"focus":         "autofocus",
-	"white_balance": "auto_white_balance",
+	"exposure":               "autoexposure",
+	"exposure_time_absolute": "auto_exposure",
+	"focus":                  "autofocus",
+	"white_balance":          "auto_white_balance",
 }
 
 // V4L2 exposure modes (V4L2_CID_EXPOSURE_AUTO menu).

@@ -18,7 +18,9 @@ import (
 // start_down after the first attempt (a device missing at start); times
 // bounds how many read failures are injected in all (0: no bound);
 // corrupt_every=N cuts every Nth JPEG frame in half, as a camera or a
-// network may deliver it (0: never). Read failures are
+// network may deliver it (0: never); controls=fake gives the source an
+// in-memory set of camera controls (FakeControls) in place of the wrapped
+// source's. Read failures are
 // plain errors, so a runner retries them. The state lives per distinct URI
 // string for the life of the process, so a runner reopening the same URI sees
 // one continuing plan; tests wanting a fresh plan add e.g. &id=<test name>.
@@ -31,6 +33,9 @@ type FaultPlan struct {
 	Times     int           // read failures to inject in all; 0 = unlimited
 	// CorruptEvery truncates every Nth JPEG frame to half its bytes; 0 = never.
 	CorruptEvery int
+	// FakeControls gives the source FakeControls instead of the wrapped
+	// source's (tests of control handling without a camera).
+	FakeControls bool
 }
 
 // ErrInjected is wrapped by every injected failure.
@@ -47,6 +52,7 @@ func WithFaults(open func(uri string, req Request) (Source, error), plan FaultPl
 }
 
 type faultState struct {
+	fake      FakeControls
 	mu        sync.Mutex
 	plan      FaultPlan
 	firstOpen time.Time
@@ -109,6 +115,9 @@ func (s *faultySource) Read() (*Frame, error) {
 
 // SetControl passes controls through to the wrapped source.
 func (s *faultySource) SetControl(name string, value float64) (float64, error) {
+	if s.st.plan.FakeControls {
+		return s.st.fake.SetControl(name, value)
+	}
 	if c, ok := s.Source.(Controller); ok {
 		return c.SetControl(name, value)
 	}
@@ -117,6 +126,9 @@ func (s *faultySource) SetControl(name string, value float64) (float64, error) {
 
 // Controls lists the wrapped source's controls.
 func (s *faultySource) Controls() []string {
+	if s.st.plan.FakeControls {
+		return s.st.fake.Controls()
+	}
 	if c, ok := s.Source.(Controller); ok {
 		return c.Controls()
 	}
@@ -173,9 +185,9 @@ func faultOptions(u *url.URL) (inner string, plan FaultPlan, err error) {
 	}
 	for k := range q {
 		switch k {
-		case "inner", "fail_after", "down", "start_down", "times", "corrupt_every", "id":
+		case "inner", "fail_after", "down", "start_down", "times", "corrupt_every", "controls", "id":
 		default:
-			return "", plan, Configf("source %q: unknown option %q (faulty options: inner, fail_after, down, start_down, times, corrupt_every, id)", u, k)
+			return "", plan, Configf("source %q: unknown option %q (faulty options: inner, fail_after, down, start_down, times, corrupt_every, controls, id)", u, k)
 		}
 	}
 	if inner = q.Get("inner"); inner == "" {
@@ -188,6 +200,13 @@ func faultOptions(u *url.URL) (inner string, plan FaultPlan, err error) {
 				return "", plan, bad(k, "a count ≥ 0")
 			}
 		}
+	}
+	switch c := q.Get("controls"); c {
+	case "", "inner":
+	case "fake":
+		plan.FakeControls = true
+	default:
+		return "", plan, bad("controls", "fake or inner")
 	}
 	durs := map[string]*time.Duration{"down": &plan.Down, "start_down": &plan.StartDown}
 	for k, dst := range durs {

@@ -27,8 +27,9 @@ type cameraControls interface {
 const controlTimeout = 3 * time.Second
 
 // controlValue is the device value of a control parameter; false for -1,
-// which leaves the device's own setting alone.
-func controlValue(v rosparam.Value) (float64, bool) {
+// which leaves the device's own setting alone (and for brightness -100 too,
+// usb_cam's sentinel since brightness ranges went negative).
+func controlValue(name string, v rosparam.Value) (float64, bool) {
 	switch v.Type {
 	case rosparam.TypeBool:
 		if v.Bool {
@@ -36,9 +37,39 @@ func controlValue(v rosparam.Value) (float64, bool) {
 		}
 		return 0, true
 	case rosparam.TypeInteger:
-		return float64(v.Int), v.Int != -1
+		leave := v.Int == -1 || (name == "brightness" && v.Int == -100)
+		return float64(v.Int), !leave
 	}
 	return 0, false
+}
+
+// manualOf names the automatic mode that governs a manual control, as on
+// the camera; autoOn says whether its value turns the manual one off.
+var manualOf = map[string]string{
+	"white_balance":          "auto_white_balance",
+	"exposure":               "autoexposure",
+	"exposure_time_absolute": "auto_exposure",
+	"focus":                  "autofocus",
+}
+
+func autoOn(auto string, v rosparam.Value) bool {
+	if auto == "auto_exposure" {
+		return v.Int != 1 && v.Int != -1 // 1 is manual; -1 leaves the device's mode
+	}
+	return v.Bool
+}
+
+// inactive says why the manual control name would be ignored with t's
+// values (its automatic mode is on), or "".
+func inactive(t *rosparam.Table, name string) string {
+	auto, ok := manualOf[name]
+	if !ok {
+		return ""
+	}
+	if v, _ := t.Get(auto); autoOn(auto, v) {
+		return fmt.Sprintf("%s is inactive while %s is %s", name, auto, v)
+	}
+	return ""
 }
 
 // inControlOrder sorts control changes as controlSpecs lists them: each
@@ -63,19 +94,31 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 	if len(changes) == 0 {
 		return nil
 	}
+	next, err := n.params.With(changes)
+	if err != nil {
+		return err
+	}
+	for _, c := range changes {
+		if _, apply := controlValue(c.Name, c.New); !apply {
+			continue
+		}
+		if why := inactive(next, c.Name); why != "" {
+			return fmt.Errorf("parameter '%s': %s, as on the camera; set %s to turn it off first (or in the same call)", c.Name, why, manualOf[c.Name])
+		}
+	}
 	if st := n.source.Status(); st.State != stream.StateOK {
 		n.log.Info(fmt.Sprintf("%s will be applied when the source opens (it is %s)", changeNames(changes), st.State))
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
 	defer cancel()
-	err := n.source.Do(ctx, func(src capture.Source) error {
+	err = n.source.Do(ctx, func(src capture.Source) error {
 		ctl, ok := src.(cameraControls)
 		if !ok {
 			return fmt.Errorf("%s cannot be set: the source %s has no camera controls (V4L2 cameras have them)", changeNames(changes), src.Info().URI)
 		}
 		for _, c := range inControlOrder(changes) {
-			v, apply := controlValue(c.New)
+			v, apply := controlValue(c.Name, c.New)
 			if !apply {
 				continue
 			}
@@ -101,11 +144,20 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 // keep the device's values. Runs in the capture goroutine (stream.Config
 // OnOpen); an error is logged as a warning.
 func (n *Node) applyControlsOnOpen(src capture.Source) error {
-	var names []string
+	var names, skipped []string
 	for _, s := range controlSpecs {
-		if n.controls.wasSet(s.Name) {
-			names = append(names, s.Name)
+		v, _ := n.params.Get(s.Name)
+		if _, apply := controlValue(s.Name, v); !apply || !n.controls.wasSet(s.Name) {
+			continue
 		}
+		if inactive(n.params, s.Name) != "" {
+			skipped = append(skipped, s.Name)
+			continue
+		}
+		names = append(names, s.Name)
+	}
+	if len(skipped) > 0 { // as usb_cam: a manual value waits for its auto mode to be off
+		n.log.Info(fmt.Sprintf("not setting %s while the matching automatic mode is on", strings.Join(skipped, ", ")))
 	}
 	if len(names) == 0 {
 		return nil
@@ -117,10 +169,9 @@ func (n *Node) applyControlsOnOpen(src capture.Source) error {
 	var errs []error
 	for _, name := range names {
 		v, _ := n.params.Get(name)
-		if dev, apply := controlValue(v); apply {
-			if _, err := ctl.SetControl(name, dev); err != nil {
-				errs = append(errs, fmt.Errorf("camera control %s=%s: %w", name, v, err))
-			}
+		dev, _ := controlValue(name, v)
+		if _, err := ctl.SetControl(name, dev); err != nil {
+			errs = append(errs, fmt.Errorf("camera control %s=%s: %w", name, v, err))
 		}
 	}
 	return errors.Join(errs...)

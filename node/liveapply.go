@@ -46,7 +46,7 @@ func (n *Node) applyChanges(changes []rosparam.Change) error {
 	if err != nil {
 		return err
 	}
-	if err := n.checkEncodingChange(changes, g); err != nil {
+	if err := n.checkEncodingChange(changes); err != nil {
 		undo()
 		return err
 	}
@@ -172,10 +172,11 @@ func (n *Node) applyHTTP(changes []rosparam.Change) error {
 	return n.http.apply(changes)
 }
 
-// checkEncodingChange vets a batch that changes output_encoding (and not
-// the source, whose reopen checks its own format) against the open source.
-func (n *Node) checkEncodingChange(changes []rosparam.Change, g map[int][]rosparam.Change) error {
-	if len(g[groupReopen]) > 0 || !slices.ContainsFunc(g[groupPublish], func(c rosparam.Change) bool { return c.Name == pOutputEncoding }) {
+// checkEncodingChange vets image_raw's encoding after a batch that changes
+// output_encoding or pixel_format (which it follows when auto) against the
+// source as it is now open (reopenSource ran first).
+func (n *Node) checkEncodingChange(changes []rosparam.Change) error {
+	if !slices.ContainsFunc(changes, func(c rosparam.Change) bool { return c.Name == pOutputEncoding || c.Name == pPixelFormat }) {
 		return nil
 	}
 	next, err := n.params.With(changes)

@@ -96,7 +96,7 @@ func TestControlValueAndOrder(t *testing.T) {
 		{rosparam.Bool(true), 1, true},
 		{rosparam.Bool(false), 0, true},
 	} {
-		if got, apply := controlValue(c.v); got != c.want || apply != c.apply {
+		if got, apply := controlValue("contrast", c.v); got != c.want || apply != c.apply {
 			t.Errorf("controlValue(%s) = %g %v, want %g %v", c.v, got, apply, c.want, c.apply)
 		}
 	}

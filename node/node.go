@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -181,6 +183,7 @@ func (n *Node) loadParameters(overrides map[string]rosparam.Value) error {
 		return fmt.Errorf("parameter table: %w", err) // a bug in the specs
 	}
 	n.params = t
+	overrides = withoutUsbCamOnly(overrides, n.log)
 	warnings, err := t.Load(overrides)
 	for _, w := range warnings {
 		n.log.Warn(w)
@@ -216,4 +219,28 @@ func messageSize(t *rosparam.Table) int {
 	enc, _ := rawEncoding(t)
 	bpp := enc.BytesPerPixel()
 	return integer(t, pWidth)*integer(t, pHeight)*bpp + 1024 // header, encoding, frame_id
+}
+
+// usbCamOnly are usb_cam parameters that mean nothing here (the capture
+// backend chooses its I/O; frames are never converted through libav).
+var usbCamOnly = []string{"io_method", "av_device_format"}
+
+// withoutUsbCamOnly drops usb_cam's parameters that have no meaning here,
+// saying so in one line, so usb_cam's params files load as they are.
+func withoutUsbCamOnly(overrides map[string]rosparam.Value, log *slog.Logger) map[string]rosparam.Value {
+	var found []string
+	for _, name := range usbCamOnly {
+		if _, ok := overrides[name]; ok {
+			found = append(found, name)
+		}
+	}
+	if len(found) == 0 {
+		return overrides
+	}
+	out := maps.Clone(overrides)
+	for _, name := range found {
+		delete(out, name)
+	}
+	log.Info(fmt.Sprintf("ignoring usb_cam parameters that have no meaning here: %s", strings.Join(found, ", ")))
+	return out
 }

@@ -56,7 +56,7 @@ const (
 
 // controlSpecs are usb_cam's camera controls: -1 leaves the device's value.
 var controlSpecs = withGroup(groupControls, []rosparam.Spec{
-	{Name: "brightness", Default: rosparam.Int(-1), Description: "Brightness; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "brightness", Default: rosparam.Int(-1), Description: "Brightness, in the device's range (may be negative, e.g. -64..64); -1 or -100 (usb_cam's sentinel) keep the device's setting", Int: &rosparam.IntRange{From: -100, To: 65535}},
 	{Name: "contrast", Default: rosparam.Int(-1), Description: "Contrast; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
 	{Name: "saturation", Default: rosparam.Int(-1), Description: "Saturation; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
 	{Name: "sharpness", Default: rosparam.Int(-1), Description: "Sharpness; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
@@ -67,6 +67,8 @@ var controlSpecs = withGroup(groupControls, []rosparam.Spec{
 	{Name: "exposure", Default: rosparam.Int(-1), Description: "Exposure time (device units, usually 100 µs) when autoexposure is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 100000}},
 	{Name: "autofocus", Default: rosparam.Bool(false), Description: "Continuous autofocus"},
 	{Name: "focus", Default: rosparam.Int(-1), Description: "Focus position when autofocus is false; -1 keeps the device's setting", Int: &rosparam.IntRange{From: -1, To: 65535}},
+	{Name: "auto_exposure", Default: rosparam.Int(-1), Description: "Exposure mode as V4L2 and usb_cam name it: 0 auto, 1 manual, 2 shutter priority, 3 aperture priority; -1 keeps the device's mode (autoexposure is the same control as a boolean)", Int: &rosparam.IntRange{From: -1, To: 3}},
+	{Name: "exposure_time_absolute", Default: rosparam.Int(-1), Description: "Exposure time (device units, usually 100 µs) while auto_exposure is 1 (manual), usb_cam's name; -1 keeps the device's setting (exposure is the same control)", Int: &rosparam.IntRange{From: -1, To: 100000}},
 })
 
 func withGroup(g int, specs []rosparam.Spec) []rosparam.Spec {
