@@ -3,6 +3,7 @@ package capture
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -26,6 +27,12 @@ func FuzzURI(f *testing.F) {
 			if checkErr == nil {
 				t.Fatalf("%q: CheckURI accepts what ParseURI refuses: %v", uri, parseErr)
 			}
+			return
+		}
+		if u.OmitHost && strings.HasPrefix(u.EscapedPath(), "//") {
+			// net/url writes "s:/%2f x" as "s://%20x", which reads back as a
+			// host (golang/go#78328, #81292). Such a URI is only ever shown
+			// (Info.URI, the faulty key), never parsed again, so let it be.
 			return
 		}
 		written := u.String()
