@@ -11,12 +11,12 @@ import (
 
 // FuzzParseView feeds arbitrary query strings to parseView, the one reading
 // of a /stream, /stream_viewer or /snapshot query. Nothing may panic; an
-// accepted request is within bounds (a known topic and type, quality
-// 1..100, a size of 0 (the source's) or 1..maxSide) and its canonical query
-// parses back to the same request; a refused one is a 400 or 404 whose
-// message names the parameter at fault and reflects no markup.
-// Seeds: testdata/fuzz/FuzzParseView (the torture run's oversized and
-// garbage queries among them).
+// accepted request is within bounds (a known topic and type, quality 1..100
+// or a PNG compression level 0..9, a size of 0 (the source's) or
+// 1..maxSide) and its canonical query parses back to the same request; a
+// refused one is a 400 or 404 whose message names the parameter at fault
+// and reflects no markup. Seeds: testdata/fuzz/FuzzParseView (the torture
+// run's oversized and garbage queries among them).
 func FuzzParseView(f *testing.F) {
 	s, err := New(Config{}, []Topic{{"/cam/image_raw", &stream.Latest{}}})
 	if err != nil {
@@ -51,11 +51,16 @@ func checkAccepted(t *testing.T, raw string, v viewRequest) {
 	if v.topic == nil {
 		t.Fatalf("%q: accepted without a topic", raw)
 	}
-	if v.typ != typeMJPEG && v.typ != typeCompressed {
+	lo, hi := 1, 100 // JPEG quality
+	switch v.typ {
+	case typeMJPEG, typeCompressed:
+	case "png": // web_video_server's PNG stream: quality is the compression level
+		lo, hi = 0, 9
+	default:
 		t.Fatalf("%q: accepted with type %q", raw, v.typ)
 	}
-	if v.quality < 1 || v.quality > 100 {
-		t.Fatalf("%q: accepted with quality %d", raw, v.quality)
+	if v.quality < lo || v.quality > hi {
+		t.Fatalf("%q: accepted %s with quality %d, outside %d..%d", raw, v.typ, v.quality, lo, hi)
 	}
 	for _, side := range []int{v.width, v.height} {
 		if side < 0 || side > maxSide {
