@@ -6,7 +6,7 @@ ENV := source scripts/rosenv.sh &&
 # A ROS 2 domain of our own, so parallel runs and other robots do not cross.
 DEMO_DOMAIN ?= 42
 
-.PHONY: all setup msgs build demo test test-go test-py lint bench soak clean
+.PHONY: all setup msgs build demo test test-go test-py lint bench soak fuzz clean
 all: build
 
 setup:
@@ -44,6 +44,14 @@ bench: build
 SOAK_SECONDS ?= 180
 soak: build
 	@$(ENV) SOAK_SECONDS=$(SOAK_SECONDS) .venv/bin/python scripts/soak.py
+
+# Every Go fuzz target from its committed seed corpus (testdata/fuzz/), one
+# after another for FUZZ_SECONDS each; a finding fails it and leaves the
+# input in the package's testdata/fuzz/ (scripts/fuzz.sh). `make test` runs
+# the same for 3 s each.
+FUZZ_SECONDS ?= 30
+fuzz: msgs
+	@$(ENV) scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build msgs
