@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 	"image"
 	"sync/atomic"
@@ -188,15 +187,26 @@ func (f *Frame) packedOrCached(p PixelFormat) ([]byte, int, bool) {
 // re-encoding would only lose quality and burn CPU. Otherwise the frame is
 // encoded once per distinct options and the result shared by all callers.
 func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
+	o.PNG = false
+	return f.Encoded(o)
+}
+
+// Encoded is the frame as JPEG or, with o.PNG, as PNG (o.Quality then the
+// compression level, 0..9), scaled and inverted as o asks; each distinct
+// rendition is made once per frame. A JPEG frame is returned unchanged as
+// JPEG whenever nothing about it must change.
+func (f *Frame) Encoded(o EncodeOptions) ([]byte, error) {
 	w, h := ScaledSize(f.Width, f.Height, o.Width, o.Height)
 	o.Width, o.Height = w, h
-	if f.Format == JPEG && w == f.Width && h == f.Height {
+	if f.Format == JPEG && !o.PNG && !o.Invert && w == f.Width && h == f.Height {
 		return f.Data, nil
 	}
-	if o.Quality == 0 {
+	switch {
+	case o.PNG && (o.Quality < 0 || o.Quality > 9):
+		return nil, fmt.Errorf("PNG compression level %d is outside 0..9", o.Quality)
+	case !o.PNG && o.Quality == 0:
 		o.Quality = DefaultJPEGQuality
-	}
-	if o.Quality < 1 || o.Quality > 100 {
+	case !o.PNG && (o.Quality < 1 || o.Quality > 100):
 		return nil, fmt.Errorf("JPEG quality %d is outside 1..100", o.Quality)
 	}
 	slot := f.derived.jpegSlot(o)
@@ -208,7 +218,7 @@ func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
 const DefaultJPEGQuality = 80
 
 func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
-	if o.Width == f.Width && o.Height == f.Height {
+	if o.Width == f.Width && o.Height == f.Height && !o.Invert && !o.PNG {
 		if out, ok, err := f.turboEncode(o.Quality); ok {
 			return out, err
 		}
@@ -237,14 +247,26 @@ func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
 		}
 		img = small
 	}
-	buf, err := gocv.IMEncodeWithParams(gocv.JPEGFileExt, img, []int{gocv.IMWriteJpegQuality, o.Quality})
+	if o.Invert {
+		flipped := gocv.NewMat()
+		defer flipped.Close()
+		if err := gocv.Flip(img, &flipped, -1); err != nil { // both axes: 180°
+			return nil, err
+		}
+		img = flipped
+	}
+	ext, params := gocv.JPEGFileExt, []int{gocv.IMWriteJpegQuality, o.Quality}
+	if o.PNG {
+		ext, params = gocv.PNGFileExt, []int{gocv.IMWritePngCompression, o.Quality}
+	}
+	buf, err := gocv.IMEncodeWithParams(ext, img, params)
 	if err != nil {
 		return nil, err
 	}
 	defer buf.Close()
 	out := bytes.Clone(buf.GetBytes()) // GetBytes aliases C memory that Close frees
 	if len(out) == 0 {
-		return nil, errors.New("JPEG encoder returned no data")
+		return nil, fmt.Errorf("%s encoder returned no data", ext)
 	}
 	counts.encodes.Add(1)
 	return out, nil

@@ -1,8 +1,12 @@
 package capture
 
 import (
+	"bytes"
+	"strings"
 	"sync"
 	"testing"
+
+	"gocv.io/x/gocv"
 )
 
 func testFrame(t *testing.T, format string) *Frame {
@@ -97,5 +101,50 @@ func TestJPEGScaling(t *testing.T) {
 	}
 	if _, err := f.JPEG(EncodeOptions{Quality: 101, Width: 10}); err == nil {
 		t.Fatal("quality 101 accepted")
+	}
+}
+
+// web_video_server's invert (180°) and PNG renditions: a pixel at the top
+// left goes to the bottom right; PNG is lossless and decodes to the frame.
+func TestEncodedInvertAndPNG(t *testing.T) {
+	const w, h = 32, 16
+	data := make([]byte, w*h*3)
+	data[0], data[1], data[2] = 0, 0, 255 // top-left pixel red (bgr8)
+	f := &Frame{Seq: 1, Width: w, Height: h, Format: BGR8, Step: w * 3, Data: data}
+	for _, tc := range []struct {
+		name       string
+		o          EncodeOptions
+		redAt      [2]int // x, y of the red pixel after decoding
+		exactPixel bool
+	}{
+		{"png", EncodeOptions{PNG: true, Quality: 3}, [2]int{0, 0}, true},
+		{"png inverted", EncodeOptions{PNG: true, Quality: 3, Invert: true}, [2]int{w - 1, h - 1}, true},
+		{"jpeg inverted", EncodeOptions{Quality: 95, Invert: true}, [2]int{w - 1, h - 1}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := f.Encoded(tc.o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := gocv.IMDecode(b, gocv.IMReadColor)
+			if err != nil || m.Empty() {
+				t.Fatalf("decode: %v", err)
+			}
+			defer m.Close()
+			px := m.GetVecbAt(tc.redAt[1], tc.redAt[0])
+			if tc.exactPixel && (px[0] != 0 || px[1] != 0 || px[2] != 255) || !tc.exactPixel && px[2] < 100 {
+				t.Errorf("pixel at %v is %v, want red", tc.redAt, px)
+			}
+			if tc.o.PNG != bytes.HasPrefix(b, []byte("\x89PNG")) {
+				t.Errorf("PNG signature %v, want %v", bytes.HasPrefix(b, []byte("\x89PNG")), tc.o.PNG)
+			}
+		})
+	}
+	if _, err := f.Encoded(EncodeOptions{PNG: true, Quality: 10}); err == nil || !strings.Contains(err.Error(), "0..9") {
+		t.Errorf("PNG level 10: %v, want an error naming 0..9", err)
+	}
+	jf := &Frame{Seq: 2, Width: w, Height: h, Format: JPEG, Data: []byte{0xFF, 0xD8, 0xFF, 0xD9}}
+	if b, _ := jf.Encoded(EncodeOptions{}); &b[0] != &jf.Data[0] {
+		t.Error("a JPEG frame asked for nothing different was not passed through")
 	}
 }

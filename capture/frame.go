@@ -81,9 +81,11 @@ func (f *Frame) Validate() error {
 // EncodeOptions selects a JPEG rendition of a frame. Zero Width/Height keep
 // the frame's size; one of them zero keeps the aspect ratio.
 type EncodeOptions struct {
-	Quality int // 1..100; 0 means DefaultJPEGQuality
+	Quality int // JPEG 1..100 (0: DefaultJPEGQuality); PNG: the compression level 0..9
 	Width   int
 	Height  int
+	Invert  bool // rotated 180°, as web_video_server's invert
+	PNG     bool // PNG instead of JPEG (Encoded only)
 }
 
 // derivedCache holds the conversions made of one frame, each made once.

@@ -10,7 +10,9 @@
 //	/state                  JSON: the node's state plus viewers, frames and drops
 //
 // Query parameters, as web_video_server reads them: type (mjpeg, the default,
-// or ros_compressed), quality (1..100, default 95), width and height (0 or -1:
+// png, or ros_compressed), quality (1..100, default 95; for png the
+// compression level 0..9, default 3), invert (present: rotated 180°; not
+// applied to ros_compressed, whose bytes pass through), width and height (0 or -1:
 // the source's size; one side alone keeps the aspect ratio, where
 // web_video_server would stretch; never more than the source's size: a
 // larger request is scaled down to fit, keeping the aspect ratio it asked
@@ -25,13 +27,16 @@
 // How viewers are served: each viewer runs one goroutine that waits on the
 // camera's stream.Latest for a frame newer than the one it last sent, asks the
 // frame for its JPEG (encoded at most once per frame and distinct quality and
-// size, shared by every viewer through the frame's cache) and writes it with a
+// size, shared by every viewer through the frame's cache; a /snapshot with
+// type=png is a PNG) and writes it with a
 // write deadline. A viewer whose socket is slow skips the frames it could not
 // take; nothing queues, so memory per viewer is one frame at most. Nothing is
 // encoded while nobody watches. Encodes are budgeted: at most
 // Config.MaxRenditions (4) distinct quality-and-size renditions of a camera
 // are watched at once (snapshots count while they encode); a viewer asking
-// for another is given the nearest one in use, which the log and /state show.
+// for another is given the nearest one of its kind (JPEG or PNG, inverted
+// or not) in use, which the log and /state show; the first of a kind is let
+// through, so at most MaxRenditions+3.
 // A viewer's place under the viewer cap (100) is given back when its
 // connection closes, even while its goroutine is still busy.
 //
@@ -48,5 +53,5 @@
 // origin is configured; every value reflected into HTML is escaped (its
 // /stream_viewer is an XSS hole); no state-changing endpoint (no /shutdown);
 // bad parameters get 400 and unknown topics 404 with the list of known ones;
-// png, h264, vp8, vp9 and invert are not supported (400 says so).
+// h264, vp8 and vp9 are not supported (400 says so).
 package httpview

@@ -26,8 +26,10 @@ const (
 // appendPartHeader writes a part's headers with web_video_server's names, case
 // and order. X-Timestamp is the capture stamp in seconds with microseconds
 // (its "%.06lf").
-func appendPartHeader(b []byte, stamp time.Time, size int) []byte {
-	b = append(b, "Content-type: image/jpeg\r\nX-Timestamp: "...)
+func appendPartHeader(b []byte, contentType string, stamp time.Time, size int) []byte {
+	b = append(b, "Content-type: "...)
+	b = append(b, contentType...)
+	b = append(b, "\r\nX-Timestamp: "...)
 	b = appendStamp(b, stamp)
 	b = append(b, "\r\nContent-Length: "...)
 	b = strconv.AppendInt(b, int64(size), 10)
@@ -126,7 +128,7 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 			}
 			return err
 		}
-		err = writePart(w, head, f, jpeg)
+		err = writePart(w, head, v.req.contentType(), f, jpeg)
 		if err == nil {
 			err = rc.Flush()
 		}
@@ -143,8 +145,8 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 	}
 }
 
-func writePart(w io.Writer, head []byte, f *capture.Frame, jpeg []byte) error {
-	head = appendPartHeader(head[:0], f.Stamp, len(jpeg))
+func writePart(w io.Writer, head []byte, contentType string, f *capture.Frame, jpeg []byte) error {
+	head = appendPartHeader(head[:0], contentType, f.Stamp, len(jpeg))
 	if _, err := w.Write(head); err != nil {
 		return err
 	}

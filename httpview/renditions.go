@@ -49,6 +49,7 @@ func fitSize(srcW, srcH, w, h int) (int, int) {
 type renditionKey struct {
 	topic                  string
 	quality, width, height int // width, height as fitSize gives them
+	png, invert            bool
 }
 
 // takeRendition counts a viewer (or a snapshot) of req against its camera's
@@ -59,7 +60,7 @@ type renditionKey struct {
 // says so, for the log. ros_compressed needs no budget: it is the compressed
 // publisher's encode, or none.
 func (s *Server) takeRendition(req viewRequest) (served viewRequest, done func(), note string) {
-	if req.typ != typeMJPEG {
+	if !req.encoded() {
 		return req, func() {}, ""
 	}
 	var srcW, srcH int
@@ -67,14 +68,19 @@ func (s *Server) takeRendition(req viewRequest) (served viewRequest, done func()
 		srcW, srcH = f.Width, f.Height
 	}
 	req.width, req.height = fitSize(srcW, srcH, req.width, req.height)
-	key := renditionKey{req.topic.name, req.quality, req.width, req.height}
+	key := renditionKey{req.topic.name, req.quality, req.width, req.height, req.typ == typePNG, req.invert}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.renditions[key] == 0 && s.renditionsOf(key.topic) >= s.cfg.MaxRenditions {
-		asked := req
-		key = s.nearestRendition(key, srcW, srcH)
-		req.quality, req.width, req.height = key.quality, key.width, key.height
-		note = fmt.Sprintf("given %s instead of %s: %d renditions per camera are encoded at most", renditionName(req), renditionName(asked), s.cfg.MaxRenditions)
+		// Over the budget: the nearest rendition of the same kind (JPEG or
+		// PNG, inverted or not). The first of a kind is let through, so a
+		// camera has at most MaxRenditions+3 encodes per frame.
+		if near, ok := s.nearestRendition(key, srcW, srcH); ok {
+			asked := req
+			key = near
+			req.quality, req.width, req.height = key.quality, key.width, key.height
+			note = fmt.Sprintf("given %s instead of %s: %d renditions per camera are encoded at most", renditionName(req), renditionName(asked), s.cfg.MaxRenditions)
+		}
 	}
 	s.renditions[key]++
 	return req, func() {
@@ -105,9 +111,9 @@ func (s *Server) renditionsOf(topic string) int {
 }
 
 // nearestRendition is the rendition of want's camera in use that is closest
-// to want: by the ratio of their areas, then by quality. The caller holds
-// s.mu, and the camera has at least one rendition in use.
-func (s *Server) nearestRendition(want renditionKey, srcW, srcH int) renditionKey {
+// to want and of its kind: by the ratio of their areas, then by quality;
+// false when none of its kind is in use. The caller holds s.mu.
+func (s *Server) nearestRendition(want renditionKey, srcW, srcH int) (renditionKey, bool) {
 	area := func(k renditionKey) float64 {
 		w, h := k.width, k.height
 		if srcW > 0 && srcH > 0 {
@@ -121,13 +127,13 @@ func (s *Server) nearestRendition(want renditionKey, srcW, srcH int) renditionKe
 	var best renditionKey
 	found := false
 	for k := range s.renditions {
-		if k.topic != want.topic {
-			continue
+		if k.topic != want.topic || k.png != want.png || k.invert != want.invert {
+			continue // a PNG or inverted viewer is never handed a plain JPEG
 		}
 		if !found || cmp.Or(cmp.Compare(distance(k), distance(best)), cmp.Compare(k.quality, best.quality),
 			cmp.Compare(k.width, best.width), cmp.Compare(k.height, best.height)) < 0 {
 			best, found = k, true
 		}
 	}
-	return best
+	return best, found
 }

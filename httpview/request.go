@@ -15,13 +15,15 @@ type streamType string
 
 const (
 	typeMJPEG      streamType = "mjpeg"          // encoded at the viewer's quality and size
+	typePNG        streamType = "png"            // PNG parts, quality = compression level
 	typeCompressed streamType = "ros_compressed" // the compressed topic's bytes as they are
 )
 
 const (
-	defaultQuality = 95 // web_video_server's default
-	maxSide        = 8192
-	allowedTypes   = "mjpeg, ros_compressed"
+	defaultQuality    = 95 // web_video_server's default for JPEG
+	defaultPNGQuality = 3  // its default PNG compression level
+	maxSide           = 8192
+	allowedTypes      = "mjpeg, png, ros_compressed"
 )
 
 // viewRequest is a parsed /stream, /stream_viewer or /snapshot query.
@@ -31,7 +33,20 @@ type viewRequest struct {
 	quality int
 	width   int // 0: the source's
 	height  int
+	invert  bool // rotated 180° (web_video_server's invert)
 }
+
+// contentType is the MIME type of the request's images.
+func (v viewRequest) contentType() string {
+	if v.typ == typePNG {
+		return "image/png"
+	}
+	return "image/jpeg"
+}
+
+// encoded reports whether the viewer's frames are encoded for it (not the
+// compressed topic's bytes passed through).
+func (v viewRequest) encoded() bool { return v.typ == typeMJPEG || v.typ == typePNG }
 
 // requestError is a bad request, answered with its status and message.
 type requestError struct {
@@ -62,16 +77,19 @@ func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
 		if compressedName {
 			v.typ = typeCompressed
 		}
-	case string(typeMJPEG), string(typeCompressed):
+	case string(typeMJPEG), string(typePNG), string(typeCompressed):
 		v.typ = streamType(t)
 	default:
 		return v, badRequest("type %s is not supported; allowed: %s", quote(t), allowedTypes)
 	}
-	if _, ok := q["invert"]; ok {
-		return v, badRequest("invert is not supported by this server; allowed parameters: topic, type, quality, width, height")
-	}
+	_, v.invert = q["invert"] // present, whatever its value, as in web_video_server
 	var err *requestError
-	if v.quality, err = intParam(q, "quality", defaultQuality, 1, 100, "an integer in 1..100"); err != nil {
+	if v.typ == typePNG {
+		v.quality, err = intParam(q, "quality", defaultPNGQuality, 0, 9, "a PNG compression level in 0..9")
+	} else {
+		v.quality, err = intParam(q, "quality", defaultQuality, 1, 100, "an integer in 1..100")
+	}
+	if err != nil {
 		return v, err
 	}
 	side := fmt.Sprintf("an integer in 1..%d, or 0 or -1 for the source's size", maxSide)
@@ -153,11 +171,11 @@ func (s *Server) topicList() string {
 	return strings.Join(names, ", ")
 }
 
-// options is the JPEG rendition this request asks of a frame.
+// options is the rendition this request asks of a frame.
 func (s *Server) options(v viewRequest, f *capture.Frame) capture.EncodeOptions {
-	if v.typ == typeMJPEG {
+	if v.encoded() {
 		w, h := fitSize(f.Width, f.Height, v.width, v.height) // the frame's size may have changed since takeRendition
-		return capture.EncodeOptions{Quality: v.quality, Width: w, Height: h}
+		return capture.EncodeOptions{Quality: v.quality, Width: w, Height: h, Invert: v.invert, PNG: v.typ == typePNG}
 	}
 	if f.Format == capture.JPEG {
 		return capture.EncodeOptions{} // the camera's own bytes
@@ -185,7 +203,11 @@ func (v viewRequest) String() string {
 	if v.width > 0 || v.height > 0 {
 		size = side(v.width) + "x" + side(v.height)
 	}
-	return fmt.Sprintf("%s as mjpeg, quality %d, %s", v.topic.name, v.quality, size)
+	inverted := ""
+	if v.invert {
+		inverted = ", inverted"
+	}
+	return fmt.Sprintf("%s as %s, quality %d, %s%s", v.topic.name, v.typ, v.quality, size, inverted)
 }
 
 // query rebuilds the request's canonical query string from parsed values only,
@@ -195,14 +217,20 @@ func (v viewRequest) query() string {
 	if v.typ != typeMJPEG {
 		q.Set("type", string(v.typ))
 	}
-	if v.typ == typeMJPEG && v.quality != defaultQuality {
+	if !v.encoded() {
+		return q.Encode()
+	}
+	if def := map[bool]int{true: defaultPNGQuality, false: defaultQuality}[v.typ == typePNG]; v.quality != def {
 		q.Set("quality", strconv.Itoa(v.quality))
 	}
-	if v.typ == typeMJPEG && v.width > 0 {
+	if v.width > 0 {
 		q.Set("width", strconv.Itoa(v.width))
 	}
-	if v.typ == typeMJPEG && v.height > 0 {
+	if v.height > 0 {
 		q.Set("height", strconv.Itoa(v.height))
+	}
+	if v.invert {
+		q.Set("invert", "")
 	}
 	return q.Encode()
 }

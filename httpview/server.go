@@ -79,7 +79,7 @@ type Server struct {
 	handler http.Handler
 
 	maxViewers int // defaultMaxViewers; tests lower it
-	// encode makes a frame's JPEG: (*capture.Frame).JPEG; tests wrap it to
+	// encode makes a frame's image: (*capture.Frame).Encoded; tests wrap it to
 	// watch or slow the encodes.
 	encode func(f *capture.Frame, o capture.EncodeOptions) ([]byte, error)
 
@@ -141,7 +141,7 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{},
-		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).JPEG}
+		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).Encoded}
 	for _, t := range topics {
 		if err := checkTopicName(t.Name); err != nil {
 			return nil, err

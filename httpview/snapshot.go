@@ -11,12 +11,14 @@ import (
 // snapshotWait is how long /snapshot waits for a camera's first frame.
 const snapshotWait = 5 * time.Second
 
-// handleSnapshot answers with one JPEG of the newest frame. The type
-// parameter plays no part, as in web_video_server, except that the
+// handleSnapshot answers with one image of the newest frame: a PNG for
+// type=png (web_video_server's PngSnapshotStreamer), otherwise a JPEG; the
 // "/compressed" topic name gives the compressed topic's bytes.
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	q.Del("type")
+	if q.Get("type") != string(typePNG) {
+		q.Del("type") // mjpeg, ros_compressed, h264 …: a JPEG snapshot
+	}
 	req, release, rerr := s.openView(q)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
@@ -50,7 +52,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	s.snapshots++
 	s.mu.Unlock()
 	h := w.Header()
-	h.Set("Content-Type", "image/jpeg")
+	h.Set("Content-Type", req.contentType())
 	h.Set("Content-Length", strconv.Itoa(len(jpeg)))
 	h.Set("Cache-Control", noCache)
 	h.Set("Pragma", "no-cache")

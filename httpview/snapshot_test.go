@@ -4,31 +4,37 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 
 	"webcam/capture"
 	"webcam/stream"
+
+	"gocv.io/x/gocv"
 )
 
 func TestSnapshot(t *testing.T) {
 	cases := []struct {
 		name, uri, query string
 		w, h             int
+		contentType      string
 	}{
-		{"raw camera", "testpattern://", "topic=/cam/image_raw", 320, 240},
-		{"resized", "testpattern://", "topic=/cam/image_raw&width=80&quality=50", 80, 60},
-		{"no leading slash", "testpattern://", "topic=cam/image_raw&height=120", 160, 120},
-		{"mjpeg camera", "testpattern://?format=mjpeg", "topic=/cam/image_raw", 320, 240},
-		{"compressed topic", "testpattern://?format=mjpeg", "topic=/cam/image_raw/compressed", 320, 240},
-		{"type is ignored", "testpattern://", "topic=/cam/image_raw&type=png", 320, 240},
+		{"raw camera", "testpattern://", "topic=/cam/image_raw", 320, 240, "image/jpeg"},
+		{"resized", "testpattern://", "topic=/cam/image_raw&width=80&quality=50", 80, 60, "image/jpeg"},
+		{"no leading slash", "testpattern://", "topic=cam/image_raw&height=120", 160, 120, "image/jpeg"},
+		{"mjpeg camera", "testpattern://?format=mjpeg", "topic=/cam/image_raw", 320, 240, "image/jpeg"},
+		{"compressed topic", "testpattern://?format=mjpeg", "topic=/cam/image_raw/compressed", 320, 240, "image/jpeg"},
+		{"other types give a JPEG", "testpattern://", "topic=/cam/image_raw&type=h264", 320, 240, "image/jpeg"},
+		{"png", "testpattern://", "topic=/cam/image_raw&type=png", 320, 240, "image/png"},
+		{"png of an mjpeg camera, inverted", "testpattern://?format=mjpeg", "topic=/cam/image_raw&type=png&invert&width=160", 160, 120, "image/png"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv, _ := oneCamera(t, Config{}, tc.uri)
 			resp, body := get(t, client(), srv.url+"/snapshot?"+tc.query)
-			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+			if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != tc.contentType {
 				t.Fatalf("%s %q: %s", resp.Status, resp.Header.Get("Content-Type"), body)
 			}
 			if n, _ := strconv.Atoi(resp.Header.Get("Content-Length")); n != len(body) {
@@ -142,5 +148,28 @@ func TestState(t *testing.T) {
 				t.Errorf("topic %+v", tp)
 			}
 		})
+	}
+}
+
+// invert is web_video_server's 180° rotation: the test pattern's colour bars
+// run the other way, and its counter band moves from the top to the bottom.
+func TestInvertRotates(t *testing.T) {
+	srv, _ := oneCamera(t, Config{}, "testpattern://")
+	pixel := func(query string, x, y int) gocv.Vecb {
+		_, body := get(t, client(), srv.url+"/snapshot?topic=/cam/image_raw&type=png&"+query)
+		m, err := gocv.IMDecode(body, gocv.IMReadColor)
+		if err != nil || m.Empty() {
+			t.Fatalf("%s: not an image: %v", query, err)
+		}
+		defer m.Close()
+		return m.GetVecbAt(y, x)
+	}
+	const w, h = 320, 240
+	for _, p := range [][2]int{{5, h / 2}, {w - 6, h / 2}, {w / 2, h / 3}} {
+		straight := pixel("", p[0], p[1])
+		inverted := pixel("invert", w-1-p[0], h-1-p[1])
+		if !slices.Equal(straight, inverted) {
+			t.Errorf("pixel %v is %v upright but %v at the rotated place when inverted", p, straight, inverted)
+		}
 	}
 }

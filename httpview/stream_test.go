@@ -34,6 +34,9 @@ func TestStreamParts(t *testing.T) {
 		name, uri, query string
 		w, h             int
 	}{
+		{"png", "testpattern://", "&type=png&quality=1&width=160", 160, 120},
+		{"png of an mjpeg camera, inverted", "testpattern://?format=mjpeg", "&type=png&invert", 320, 240},
+		{"inverted mjpeg", "testpattern://?format=mjpeg", "&invert=true", 320, 240},
 		{"default mjpeg", "testpattern://", "", 320, 240},
 		{"width only keeps aspect", "testpattern://", "&width=160", 160, 120},
 		{"width and height", "testpattern://", "&width=100&height=50&quality=30", 100, 50},
@@ -75,8 +78,12 @@ func TestStreamParts(t *testing.T) {
 				if want := []string{"Content-type", "X-Timestamp", "Content-Length"}; !slices.Equal(p.names, want) {
 					t.Fatalf("part headers %v, want %v", p.names, want)
 				}
-				if p.header["Content-type"] != "image/jpeg" {
-					t.Errorf("Content-type %q", p.header["Content-type"])
+				wantType := "image/jpeg"
+				if strings.Contains(tc.query, "type=png") {
+					wantType = "image/png"
+				}
+				if p.header["Content-type"] != wantType {
+					t.Errorf("Content-type %q, want %s", p.header["Content-type"], wantType)
 				}
 				stamp := p.header["X-Timestamp"]
 				if !stampFormat.MatchString(stamp) {
