@@ -397,7 +397,20 @@ def proc_sample(pid):
     stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
     return {"t": time.time(), "threads": int(vals["Threads"]), "rss_mb": round(int(vals["VmRSS"].split()[0]) / 1024, 1),
-            "fds": len(os.listdir(f"/proc/{pid}/fd")), "cpu_s": cpu}
+            "fds": len(os.listdir(f"/proc/{pid}/fd")), "cpu_s": cpu, "runq_s": runq_wait(pid)}
+
+
+def runq_wait(pid):
+    """Seconds the node's threads have spent runnable but waiting for a CPU
+    (the second field of each /proc/<pid>/task/*/schedstat): how much a
+    busy machine starved the node."""
+    total = 0
+    for t in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(Path(f"/proc/{pid}/task/{t}/schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            pass
+    return total / 1e9
 
 
 def thread_names(pid):
@@ -833,13 +846,13 @@ def soak(T, json_path):
                        "longest_gap_outside_at_s": None if outside[1] is None else round(outside[1] - t_load, 1)}
                 if topic == "image_raw":
                     bins, skipped = per_second(recv, t_load, t_meas_end, windows)
-                    low = [(t, c, cap_bins.get(t)) for t, c in bins if c < MIN_HZ]
+                    low = [(t, c, cap_bins.get(t), starved(samples, t_load + t)) for t, c in bins if c < MIN_HZ]
                     row.update(min_hz=min((c for _, c in bins), default=0), seconds_checked=len(bins),
                                seconds_in_outages=skipped, seconds_below=low[:10])
                     if rec["reliability"] == "reliable" and low:
                         fail(f"subscriber {n} (reliable) image_raw: {len(low)} whole second(s) outside the injected outages "
-                             f"below {MIN_HZ} Hz (delivered/captured in that second): "
-                             + ", ".join(f"+{t:.0f} s: {c}/{k}" for t, c, k in low[:8])
+                             f"below {MIN_HZ} Hz (delivered/captured in that second, the node's threads' wait for a CPU then): "
+                             + ", ".join(f"+{t:.0f} s: {c}/{k} {w}" for t, c, k, w in low[:8])
                              + f"; load average now {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
                     if rec["reliability"] == "reliable" and not bins:
                         fail(f"subscriber {n}: no whole second outside the outages to check")
@@ -848,8 +861,9 @@ def soak(T, json_path):
         # Resources.
         peak = {k: max(x[k] for x in samples) for k in ("threads", "fds", "rss_mb")}
         during = [x for x in samples if t_load <= x["t"] <= t_stop + 1]
-        cpu_pct = round(100 * (during[-1]["cpu_s"] - during[0]["cpu_s"]) / max(during[-1]["t"] - during[0]["t"], 1e-9), 1) \
-            if len(during) >= 2 else None
+        span = max(during[-1]["t"] - during[0]["t"], 1e-9) if len(during) >= 2 else None
+        cpu_pct = round(100 * (during[-1]["cpu_s"] - during[0]["cpu_s"]) / span, 1) if span else None
+        runq_ms = round(1000 * (during[-1]["runq_s"] - during[0]["runq_s"]) / span) if span else None
         endv = end_sample or samples[-1]
         if endv["threads"] > base["threads"] + THREADS_TOL:
             fail(f"threads did not come back: {endv['threads']} {t_settled - t_end_load:.0f} s after the load "
@@ -886,6 +900,7 @@ def soak(T, json_path):
             "subscribers": rows,
             "resources": {"cold": cold, "start": base, "peak": peak, "end": endv,
                           "node_cpu_percent_during_load": cpu_pct,
+                          "node_runq_wait_ms_per_s_during_load": runq_ms,
                           "thread_names": {"cold": cold_names, "start": base_names, "end": end_names},
                           "open_files_end": end_fds},
             "http": http,
@@ -921,6 +936,14 @@ def soak(T, json_path):
         return 1
     print("\nSOAK PASSED", flush=True)
     return 0
+
+
+def starved(samples, a):
+    """The node's run-queue wait during [a, a+1), in ms summed over its threads."""
+    inside = [x for x in samples if a - 0.3 <= x["t"] <= a + 1.3 and "runq_s" in x]
+    if len(inside) < 2:
+        return "?"
+    return f"{1000 * (inside[-1]['runq_s'] - inside[0]['runq_s']) / (inside[-1]['t'] - inside[0]['t']):.0f} ms/s"
 
 
 def fd_kinds(pid):
@@ -988,7 +1011,8 @@ def print_report(r):
     print(f"webcam_node soak: {r['load_seconds']:g} s of load, {r['run_seconds']:g} s in all "
           f"(warm-up {r['warm_up_seconds']:g} s incl. {r['priming_seconds']:g} s priming, settle {r['settle_seconds']:g} s); "
           f"load average {la[0]:.2f} at start, {lb[0]:.2f} at end, {r['cores']} cores; "
-          f"node CPU during the load {r['resources']['node_cpu_percent_during_load']}%")
+          f"node CPU during the load {r['resources']['node_cpu_percent_during_load']}%, "
+          f"its threads waiting for a CPU {r['resources']['node_runq_wait_ms_per_s_during_load']} ms/s")
     print(f"frames captured during the load (node's frames_captured): {r['frames_captured_during_load']} "
           f"(total {r['frames_captured_total']})")
     print()
