@@ -52,6 +52,7 @@ var diagnosticLevels = map[stream.State]cdr.Level{
 	stream.StateEnded:        cdr.LevelWarn,
 	stream.StateError:        cdr.LevelError,
 	stream.StateStopped:      cdr.LevelStale,
+	stream.StatePaused:       cdr.LevelOK, // turned off on purpose (set_capture)
 }
 
 func (n *Node) diagnostics(now time.Time) cdr.DiagnosticArray {

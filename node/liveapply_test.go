@@ -125,6 +125,7 @@ func (f *fakeSource) Status() stream.Status {
 	return f.status
 }
 func (f *fakeSource) Do(context.Context, func(capture.Source) error) error { return nil }
+func (f *fakeSource) SetCapture(bool)                                      {}
 func (f *fakeSource) Reconfigure(ctx context.Context, uri string, req capture.Request) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -27,6 +27,7 @@ type Source interface {
 	Status() stream.Status
 	Reconfigure(ctx context.Context, uri string, req capture.Request) error
 	Do(ctx context.Context, fn func(capture.Source) error) error
+	SetCapture(on bool)
 }
 
 // Node is the camera node: its parameters, publishers, live apply,
@@ -99,6 +100,9 @@ func New(ros *rclx.Node, overrides map[string]rosparam.Value) (_ *Node, err erro
 		}
 	}()
 	if err := n.startCalibration(); err != nil {
+		return nil, err
+	}
+	if err := n.startSetCapture(); err != nil {
 		return nil, err
 	}
 	n.params.OnApply(n.applyChanges)

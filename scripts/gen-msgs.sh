@@ -8,7 +8,7 @@ cd "$root"
 # shellcheck source=rosenv.sh
 [ -n "${CGO_CFLAGS:-}" ] && [ -n "${WEBCAM_ROS_PREFIXES:-}" ] || source scripts/rosenv.sh
 
-packages=(sensor_msgs std_msgs builtin_interfaces rcl_interfaces diagnostic_msgs)
+packages=(sensor_msgs std_msgs std_srvs builtin_interfaces rcl_interfaces diagnostic_msgs)
 dest=msgs
 args=(generate -d "$dest" --message-module-prefix webcam/msgs
       --ignore-ros-distro-mismatch --cgo-flags-path "")

@@ -19,6 +19,12 @@ func (r *Runner) Run(ctx context.Context) error {
 	backoff := r.cfg.MinBackoff
 	first := true
 	for ctx.Err() == nil {
+		if r.isPaused() {
+			r.setState(StatePaused, "capture turned off (set_capture)", slog.LevelInfo)
+			if !r.waitUntil(ctx, func() bool { return !r.isPaused() }) {
+				break
+			}
+		}
 		r.applyPending()
 		src, err := r.cfg.Open(r.cfg.URI, r.cfg.Request)
 		r.opened(err, !first && err == nil)
@@ -48,7 +54,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case err == nil: // reconfiguration: reopen at once
 		case errors.Is(err, io.EOF):
 			r.setState(StateEnded, "end of stream", slog.LevelInfo)
-			if !r.waitReconfigure(ctx) {
+			if !r.waitUntil(ctx, func() bool { return r.hasPending() || r.isPaused() }) {
 				return nil
 			}
 		default:
@@ -62,12 +68,13 @@ func (r *Runner) Run(ctx context.Context) error {
 	return nil
 }
 
-// waitReconfigure parks an ended source until a reconfiguration arrives
-// (true) or ctx ends (false), answering Do calls meanwhile.
-func (r *Runner) waitReconfigure(ctx context.Context) bool {
+// waitUntil parks the runner, with no source open, until ready() (true) or
+// ctx ends (false), answering Do calls meanwhile; a reconfiguration or
+// SetCapture wakes it to check.
+func (r *Runner) waitUntil(ctx context.Context, ready func() bool) bool {
 	for {
 		r.failCalls()
-		if r.hasPending() {
+		if ready() {
 			return true
 		}
 		select {
@@ -123,7 +130,7 @@ func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
 				return true
 			}
 		case <-r.wake:
-			if r.hasPending() {
+			if r.hasPending() || r.isPaused() {
 				return true
 			}
 			r.failCalls()
@@ -186,7 +193,7 @@ func (r *Runner) capture(ctx context.Context, src capture.Source) error {
 		r.stamp(f)
 		r.out.Publish(f)
 		r.runCalls(src)
-		if r.hasPending() {
+		if r.hasPending() || r.isPaused() {
 			return nil
 		}
 	}

@@ -21,6 +21,7 @@ const (
 	StateEnded        State = "ended" // a finite source reached its end
 	StateError        State = "error" // a configuration error: no retry
 	StateStopped      State = "stopped"
+	StatePaused       State = "paused" // capture turned off (usb_cam's set_capture); the device is released
 )
 
 // OpenFunc opens a source; capture.Open unless a test injects faults.
@@ -75,6 +76,7 @@ type Runner struct {
 	gen     uint64  // generation of the newest settings asked for
 	cfgGen  uint64  // generation of cfg
 	pending *Config // a reconfiguration to apply at the next frame boundary
+	paused  bool    // capture turned off by SetCapture
 	tried   attempt
 	changed chan struct{} // closed at every status change (Wait)
 	calls   chan func(capture.Source)
@@ -172,6 +174,23 @@ func (r *Runner) Reconfigure(ctx context.Context, uri string, req capture.Reques
 		case <-ch:
 		}
 	}
+}
+
+// SetCapture turns capture off (the source is closed at the next frame
+// boundary, releasing the device, and no frames are published) or on again
+// (reopened at once). It does not wait.
+func (r *Runner) SetCapture(on bool) {
+	r.mu.Lock()
+	r.paused = !on
+	r.notifyLocked()
+	r.mu.Unlock()
+	r.poke()
+}
+
+func (r *Runner) isPaused() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.paused
 }
 
 // Do runs fn with the open source in the capture goroutine, between two

@@ -396,3 +396,50 @@ func TestRunnerRetriesQuicklyAfterProbe(t *testing.T) {
 		t.Fatalf("capture resumed %v after the device appeared (openable after 300 ms); want well under the 10 s backoff", d)
 	}
 }
+
+// SetCapture(false) closes the source (the device is free for others) and
+// publishes nothing; SetCapture(true) opens it again and frames resume.
+func TestRunnerSetCapture(t *testing.T) {
+	var opens, closes atomic.Int32
+	open := func(uri string, req capture.Request) (capture.Source, error) {
+		src, err := capture.Open(uri, req)
+		if err == nil {
+			opens.Add(1)
+		}
+		return &closeCounter{Source: src, closes: &closes}, err
+	}
+	var l Latest
+	r := NewRunner(Config{URI: "testpattern://", Request: capture.Request{Width: 64, Height: 48, FPS: 100}, Open: open}, &l)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	go r.Run(ctx)
+	if _, err := l.Next(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	r.SetCapture(false)
+	if st, err := r.Wait(ctx, func(s Status) bool { return s.State == StatePaused }); err != nil {
+		t.Fatalf("state %s, want paused", st.State)
+	}
+	if closes.Load() != opens.Load() {
+		t.Fatalf("%d opens, %d closes: the device is still held while paused", opens.Load(), closes.Load())
+	}
+	last := l.Load().Seq
+	time.Sleep(150 * time.Millisecond) // 15 frame periods
+	if got := l.Load().Seq; got != last {
+		t.Fatalf("frame %d published while paused (last before: %d)", got, last)
+	}
+	r.SetCapture(true)
+	if f, err := l.Next(ctx, last); err != nil || f.Seq != last+1 {
+		t.Fatalf("after SetCapture(true): %v, %v; want frame %d", f, err, last+1)
+	}
+}
+
+type closeCounter struct {
+	capture.Source
+	closes *atomic.Int32
+}
+
+func (c *closeCounter) Close() error {
+	c.closes.Add(1)
+	return c.Source.Close()
+}

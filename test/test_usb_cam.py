@@ -120,3 +120,40 @@ def test_inactive_control_is_refused_with_the_reason(start_node, client, usb_cam
     res = set_atomically(p("white_balance", integer_value=99999))
     assert not res.successful and "99999" in res.reason, res.reason
     assert node.stop() == 0
+
+
+def test_set_capture_stops_and_starts(start_node, client):
+    """usb_cam's set_capture (std_srvs/SetBool, relative name): false stops
+    capture and publishing and says paused in /diagnostics; true resumes."""
+    import time
+    from diagnostic_msgs.msg import DiagnosticArray
+    from std_srvs.srv import SetBool
+    ns = "/usbcam_cap"
+    node = start_node("-r", f"__ns:={ns}", "-p", "source:=testpattern://", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", "http_port:=0")
+    client.subscribe(Image, f"{ns}/image_raw", keep=500)
+    client.subscribe(DiagnosticArray, "/diagnostics", keep=100)
+    client.wait_for(f"{ns}/image_raw", 10, node=node)
+    cli = client.node.create_client(SetBool, f"{ns}/set_capture")
+    assert cli.wait_for_service(timeout_sec=10), "no /usbcam_cap/set_capture service"
+
+    def set_capture(on):
+        fut = cli.call_async(SetBool.Request(data=on))
+        assert client.spin_until(fut.done, 10)
+        return fut.result()
+
+    res = set_capture(False)
+    assert res.success and res.message == "Stop Capturing", res
+
+    def paused():
+        mine = [s for _, m in client.msgs["/diagnostics"] for s in m.status if s.name.startswith(f"{ns}/webcam")]
+        return mine and mine[-1].message.startswith("paused")
+    assert client.spin_until(paused, 5), node.output()
+    client.msgs[f"{ns}/image_raw"].clear()
+    end = time.monotonic() + 1.0
+    client.spin_until(lambda: time.monotonic() > end, 2)
+    assert len(client.msgs[f"{ns}/image_raw"]) == 0, "frames published while capture was off"
+    res = set_capture(True)
+    assert res.success and res.message == "Start Capturing", res
+    assert client.spin_until(lambda: len(client.msgs[f"{ns}/image_raw"]) >= 10, 5), node.output()
+    assert node.stop() == 0
