@@ -245,18 +245,48 @@ class HTTPLoad:
                     w.close()
 
     async def never_reads(self):
-        """A viewer that asks for a stream and never reads a byte."""
-        s = socket.socket()
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
-        s.setblocking(False)
-        try:
-            await asyncio.get_running_loop().sock_connect(s, ("127.0.0.1", self.port))
-            s.send(f"GET /stream?topic={self.topic} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-            self.never_reader["opened"] = time.time()
-            while self.left() > 0:
+        """A viewer that asks for a stream and never reads a byte; /state says
+        when the server dropped it (the write timeout), then another comes."""
+        drops = self.never_reader.setdefault("dropped_after_s", [])
+        while self.left() > 1:
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.setblocking(False)
+            try:
+                await asyncio.get_running_loop().sock_connect(s, ("127.0.0.1", self.port))
+                s.send(f"GET /stream?topic={self.topic} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+                me, t0, seen = "%s:%d" % s.getsockname(), time.time(), False
+                while self.left() > 0:
+                    await asyncio.sleep(1.0)
+                    listed = await self.state_lists(me)
+                    if listed is None:
+                        continue
+                    if listed:
+                        seen = True
+                    elif seen:
+                        drops.append(round(time.time() - t0, 1))
+                        break
+            except OSError as e:
+                self.event(f"never reads: {type(e).__name__}")
                 await asyncio.sleep(0.5)
+            finally:
+                s.close()
+
+    async def state_lists(self, remote):
+        """Whether /state lists a viewer from remote; None when it did not answer."""
+        w = None
+        try:
+            r, w = await self.open()
+            w.write(b"GET /state HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n")  # 1.0: no chunked body
+            await w.drain()
+            data = await asyncio.wait_for(r.read(), 5)
+            body = json.loads(data.split(b"\r\n\r\n", 1)[1])
+            return any(c.get("remote") == remote for c in body.get("http", {}).get("clients", []))
+        except (asyncio.TimeoutError, ConnectionError, OSError, ValueError, IndexError):
+            return None
         finally:
-            s.close()
+            if w is not None:
+                w.close()
 
     async def idle(self, i):
         """TCP connect, send nothing; reconnect when the server closes it."""
@@ -350,6 +380,38 @@ class HTTPLoad:
                 await self.request(f"bad: {name}", target, read_frames=frames, max_s=5)
             await asyncio.sleep(0.1)
 
+    async def over_cap(self, start_in, n=100):
+        """Once, halfway: n more streams at once for up to 3 s, on top of the
+        churn, so the viewer cap (100) is reached and its 503 is seen."""
+        await asyncio.sleep(start_in)
+        if self.left() < 1.5:
+            return
+        hold = min(3.0, self.left() - 0.5)
+        await asyncio.gather(*(self.hold_stream("burst /stream", hold) for _ in range(n)))
+
+    async def hold_stream(self, kind, hold):
+        """Opens a stream, reads its answer's head, holds it for hold s without reading."""
+        w = None
+        try:
+            r, w = await self.open()
+            w.write(f"GET /stream?topic={self.topic} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+            await w.drain()
+            head = await asyncio.wait_for(r.readuntil(b"\r\n\r\n"), 5)
+            status = int(head.split(b" ", 2)[1])
+            self.count(kind, status)
+            if status >= 500:
+                body = await asyncio.wait_for(r.read(300), 2)
+                if not (status == 503 and b"too many viewers" in body):
+                    self.bad_5xx.append((kind, status, "/stream", body[:200].decode("latin1")))
+            else:
+                await asyncio.sleep(hold)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError, ConnectionError, OSError, ValueError, IndexError) as e:
+            self.count(kind, "no-answer")
+            self.event(f"{kind}: {type(e).__name__}")
+        finally:
+            if w is not None:
+                w.close()
+
     async def run(self):
         tasks = [asyncio.ensure_future(self.stayer(i)) for i in range(5)]
         await asyncio.sleep(0.5)  # the staying viewers take their places first
@@ -358,6 +420,7 @@ class HTTPLoad:
         tasks += [asyncio.ensure_future(self.slowloris(i)) for i in range(20)]
         tasks += [asyncio.ensure_future(self.garbage(i)) for i in range(2)]
         tasks += [asyncio.ensure_future(self.churner(i)) for i in range(100)]
+        tasks += [asyncio.ensure_future(self.over_cap(self.left() / 2))]
         await asyncio.wait(tasks, timeout=max(self.left(), 0) + 15)
         for t in tasks:
             t.cancel()
@@ -369,6 +432,7 @@ class HTTPLoad:
             "stayers": self.stayers,
             "idle_closed_after_s": summary(self.idle_closed_after),
             "slowloris_closed_after_s": summary(self.slowloris_closed_after),
+            "never_reader_dropped_after_s": self.never_reader.get("dropped_after_s", []),
         }
 
 
@@ -1070,6 +1134,7 @@ def print_report(r):
               f"(frames, longest gap s, reconnects)")
         print(f"idle connections closed by the server after (s): {h['idle_closed_after_s']}")
         print(f"slowloris connections cut after (s): {h['slowloris_closed_after_s']}")
+        print(f"never-reading viewers dropped by the server after (s): {h.get('never_reader_dropped_after_s')}")
     for n in r["notes"]:
         print("note:", n)
 
