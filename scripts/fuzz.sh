@@ -41,10 +41,19 @@ echo "== fuzz: ${#targets[@]} targets, ${secs}s each"
 for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   t0=$SECONDS
+  corpus=$pkg/testdata/fuzz/$name
+  before=$(ls "$corpus" 2>/dev/null || true)
   if go test -run '^$' -fuzz "^${name}\$" -fuzztime "${secs}s" -parallel 1 "$pkg" >"$log" 2>&1; then
     # The last progress line: how much was tried.
     execs=$(grep -Eo 'execs: [0-9]+' "$log" | tail -1 || true)
     printf '   ok   %-12s %-18s %3ds  %s\n' "$pkg" "$name" $((SECONDS - t0)) "${execs:-}"
+  elif [ "$(ls "$corpus" 2>/dev/null || true)" = "$before" ] &&
+      grep -qE '^[[:space:]]+context deadline exceeded$' "$log" && ! grep -q 'Failing input written' "$log" &&
+      go test -count=1 -run "^${name}\$" "$pkg" >/dev/null 2>&1; then
+    # Go's fuzz coordinator can report its own -fuzztime deadline as a
+    # failure on a loaded machine (golang/go#75804, fixed in Go 1.27): no
+    # input was written and the corpus passes again, so it is no finding.
+    printf '   ok   %-12s %-18s %3ds  (Go fuzztime deadline race golang/go#75804; corpus passes)\n' "$pkg" "$name" $((SECONDS - t0))
   else
     printf '   FAIL %-12s %-18s %3ds\n' "$pkg" "$name" $((SECONDS - t0))
     # rcl's error-state warnings are noise here: leave them out.
