@@ -34,6 +34,8 @@ type viewRequest struct {
 	width   int // 0: the source's
 	height  int
 	invert  bool // rotated 180° (web_video_server's invert)
+
+	defaultType streamType // the server's, which a query may leave out
 }
 
 // contentType is the MIME type of the request's images.
@@ -61,7 +63,7 @@ func badRequest(format string, a ...any) *requestError {
 // parseView reads the query the way web_video_server does, but answers bad
 // values with 400 instead of guessing, and unknown topics with 404.
 func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
-	var v viewRequest
+	v := viewRequest{defaultType: streamType(s.cfg.DefaultType)}
 	name := q.Get("topic")
 	if name == "" {
 		return v, badRequest("missing topic parameter; topics: %s", s.topicList())
@@ -73,7 +75,7 @@ func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
 	}
 	switch t := q.Get("type"); t {
 	case "":
-		v.typ = typeMJPEG
+		v.typ = streamType(s.cfg.DefaultType)
 		if compressedName {
 			v.typ = typeCompressed
 		}
@@ -214,7 +216,7 @@ func (v viewRequest) String() string {
 // so nothing the client sent is reflected into a page as it was.
 func (v viewRequest) query() string {
 	q := url.Values{"topic": {v.topic.name}}
-	if v.typ != typeMJPEG {
+	if v.typ != v.defaultType {
 		q.Set("type", string(v.typ))
 	}
 	if !v.encoded() {

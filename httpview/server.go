@@ -37,6 +37,10 @@ type Config struct {
 	// CORSOrigin, when set ("*" or "http://host:port"), is sent as
 	// Access-Control-Allow-Origin so pages of that origin can use the streams.
 	CORSOrigin string
+	// DefaultType is the stream type of a URL that names none
+	// (web_video_server's default_stream_type): mjpeg (the default), png or
+	// ros_compressed.
+	DefaultType string
 
 	// CompressedQuality is the node's jpeg_quality: type=ros_compressed on a
 	// raw camera uses it, so the encode is shared with the ROS publisher.
@@ -124,6 +128,13 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 	}
 	if strings.ContainsAny(cfg.User, ":\r\n") {
 		return nil, fmt.Errorf("http_user %q must not contain ':' or line breaks", cfg.User)
+	}
+	switch streamType(cfg.DefaultType) {
+	case "":
+		cfg.DefaultType = string(typeMJPEG)
+	case typeMJPEG, typePNG, typeCompressed:
+	default:
+		return nil, fmt.Errorf("default stream type %q is not one of %s", cfg.DefaultType, allowedTypes)
 	}
 	if err := checkOrigin(cfg.CORSOrigin); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -12,12 +13,17 @@ import (
 const snapshotWait = 5 * time.Second
 
 // handleSnapshot answers with one image of the newest frame: a PNG for
-// type=png (web_video_server's PngSnapshotStreamer), otherwise a JPEG; the
-// "/compressed" topic name gives the compressed topic's bytes.
+// type=png (web_video_server's PngSnapshotStreamer), otherwise a JPEG
+// (default_stream_type applies to streams only); the "/compressed" topic
+// name or type=ros_compressed gives the compressed topic's bytes.
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	if q.Get("type") != string(typePNG) {
-		q.Del("type") // mjpeg, ros_compressed, h264 …: a JPEG snapshot
+	switch t := streamType(q.Get("type")); {
+	case t == typePNG, t == typeCompressed:
+	case strings.HasSuffix(q.Get("topic"), "/compressed"):
+		q.Del("type") // the compressed topic's own bytes
+	default:
+		q.Set("type", string(typeMJPEG)) // a JPEG, whatever default_stream_type says
 	}
 	req, release, rerr := s.openView(q)
 	if rerr != nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -160,5 +161,37 @@ func TestHeadStream(t *testing.T) {
 	}
 	if !waitFor(2*time.Second, func() bool { return srv.Viewers() == 0 }) {
 		t.Fatalf("HEAD left %d viewer(s)", srv.Viewers())
+	}
+}
+
+// default_stream_type: a URL without a type gets the server's default; an
+// explicit type=mjpeg still gets JPEG, and the viewer page keeps it.
+func TestDefaultStreamType(t *testing.T) {
+	srv, _ := oneCamera(t, Config{DefaultType: "png"}, "testpattern://")
+	for _, tc := range []struct {
+		query string
+		want  streamType
+	}{{"", typePNG}, {"&type=mjpeg", typeMJPEG}, {"&type=ros_compressed", typeCompressed}} {
+		q, _ := url.ParseQuery("topic=/cam/image_raw" + tc.query)
+		if v, err := srv.parseView(q); err != nil || v.typ != tc.want {
+			t.Errorf("stream%s: type %s (%v), want %s", tc.query, v.typ, err, tc.want)
+		}
+	}
+	// Snapshots follow their own type only: png gives a PNG, anything else a JPEG.
+	for _, tc := range []struct{ query, want string }{
+		{"", "image/jpeg"},
+		{"&type=png", "image/png"},
+	} {
+		resp, body := get(t, client(), srv.url+"/snapshot?topic=/cam/image_raw"+tc.query)
+		if got := resp.Header.Get("Content-Type"); got != tc.want {
+			t.Errorf("snapshot%s: %s (%d bytes), want %s", tc.query, got, len(body), tc.want)
+		}
+	}
+	_, page := get(t, client(), srv.url+"/stream_viewer?topic=/cam/image_raw&type=mjpeg")
+	if !strings.Contains(string(page), "type=mjpeg") {
+		t.Errorf("the viewer page dropped type=mjpeg on a png-default server:\n%s", page)
+	}
+	if _, err := New(Config{DefaultType: "h264"}, nil); err == nil || !strings.Contains(err.Error(), "h264") {
+		t.Errorf("DefaultType h264: %v, want an error naming it", err)
 	}
 }

@@ -37,6 +37,7 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		Port:              integer(t, pHTTPPort),
 		User:              str(t, pHTTPUser),
 		CORSOrigin:        str(t, pHTTPCORS),
+		DefaultType:       str(t, pDefaultType),
 		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
 		State:             func() any { return n.State() },
 		Log:               n.log,

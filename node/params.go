@@ -28,6 +28,7 @@ const (
 	pHTTPPassFile   = "http_password_file"
 	pHTTPCORS       = "http_cors_origin"
 	pHTTPGraph      = "http_graph_topics"
+	pDefaultType    = "default_stream_type"
 )
 
 // PixelFormats are the accepted pixel_format values: empty (the device's
@@ -101,6 +102,7 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pHTTPUser, Default: rosparam.String(""), Description: "HTTP basic-auth user; empty disables auth; set at start-up only (a graph peer must not turn auth off)", ReadOnly: true},
 		{Name: pHTTPPassFile, Default: rosparam.String(""), Description: "File holding the HTTP password (or set WEBCAM_HTTP_PASSWORD); never logged; set at start-up only", ReadOnly: true},
 		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none; set at start-up only", ReadOnly: true},
+		{Name: pDefaultType, Default: rosparam.String("mjpeg"), Description: "Stream type of a viewer URL that names none (web_video_server's parameter): mjpeg, png or ros_compressed", Choices: []string{"mjpeg", "png", "ros_compressed"}, Group: groupHTTP},
 		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
 	}
 	return append(specs, controlSpecs...)
