@@ -356,7 +356,7 @@ class HTTPLoad:
             ("bad %-escape in path", G("/%zz?topic=x"), 0),
             ("NUL in query", G(f"/snapshot?topic={t}%00&width=%00"), 0),
             ("unsupported type", G(f"/stream?topic={t}&type=vp8"), 0),
-            ("invert", G(f"/stream?topic={t}&invert=1"), 0),
+            ("png quality 500", G(f"/snapshot?topic={t}&type=png&quality=500"), 0),
             ("unknown path", G("/../../etc/passwd"), 0),
             ("POST /stream", ("POST", f"/stream?topic={t}"), 0),
             ("headers over 16 KiB", ("RAW", b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\nX-Big: " + b"b" * 40000 + b"\r\n\r\n"), 0),
@@ -664,6 +664,7 @@ def soak(T, json_path):
     if not NODE_BIN.exists():
         sys.exit(f"soak: {NODE_BIN} is missing: run `make build` first")
     work = Path(tempfile.mkdtemp(prefix="webcam_soak_"))
+    binfo = binary_info()  # before the start: a rebuild during the run must not be reported as the node tried
     port = free_port()
 
     # The fault plan. The load starts WARM_UP_S after the node (a fixed
@@ -954,6 +955,7 @@ def soak(T, json_path):
             "command": " ".join([os.path.relpath(sys.executable, ROOT), os.path.relpath(__file__, ROOT), "--seconds", f"{T:g}"]),
             "load_seconds": round(t_stop - t_load, 1), "run_seconds": round(t_done - t_node, 1),
             "warm_up_seconds": round(t_load - t_node, 1), "settle_seconds": round(t_settled - t_end_load, 1),
+            "binary": binfo,
             "source": src, "camera_info_url": cal_url, "http_port": port, "domain": os.environ["ROS_DOMAIN_ID"],
             "load_average_at_start": load_at_start, "load_average_at_end": os.getloadavg(), "cores": os.cpu_count(),
             "priming_seconds": PRIME_S, "priming_http": json.loads(prime_out.read_text()).get("status") if prime_out.exists() else None,
@@ -1002,6 +1004,19 @@ def soak(T, json_path):
         return 1
     print("\nSOAK PASSED", flush=True)
     return 0
+
+
+def binary_info():
+    """Which node was tried: the binary's time and hash, and the checkout's commit."""
+    import hashlib
+    st = NODE_BIN.stat()
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
+                              text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        head = "?"
+    return {"path": str(NODE_BIN), "modified": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(st.st_mtime)),
+            "sha256": hashlib.sha256(NODE_BIN.read_bytes()).hexdigest()[:16], "checkout": head}
 
 
 def outages_over(diag, states):
@@ -1091,6 +1106,8 @@ def print_report(r):
           f"load average {la[0]:.2f} at start, {lb[0]:.2f} at end, {r['cores']} cores; "
           f"node CPU during the load {r['resources']['node_cpu_percent_during_load']}%, "
           f"its threads waiting for a CPU {r['resources']['node_runq_wait_ms_per_s_during_load']} ms/s")
+    b = r["binary"]
+    print(f"node: {b['path']} built {b['modified']}, sha256 {b['sha256']}…, checkout {b['checkout']}")
     print(f"frames captured during the load (node's frames_captured): {r['frames_captured_during_load']} "
           f"(total {r['frames_captured_total']})")
     print()
