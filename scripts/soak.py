@@ -965,6 +965,9 @@ def soak(T, json_path):
             "faults": [{k: (round(v - t_load, 2) if k.startswith("t_") else v) for k, v in f.items()} for f in faults],
             "frames_captured_during_load": captured,
             "frames_captured_total": final_state.get("frames_captured") if final_state else None,
+            "node_counters_end": {k: final_state.get(k) for k in ("frames_captured", "frames_published", "frames_dropped",
+                                                                  "publish_failures", "reopens")} if final_state else None,
+            "stamps_seen_by_any_subscriber": len(union),
             "subscribers": rows,
             "resources": {"cold": cold, "start": base, "peak": peak, "end": endv,
                           "node_cpu_percent_during_load": cpu_pct,
@@ -1109,7 +1112,8 @@ def print_report(r):
     b = r["binary"]
     print(f"node: {b['path']} built {b['modified']}, sha256 {b['sha256']}…, checkout {b['checkout']}")
     print(f"frames captured during the load (node's frames_captured): {r['frames_captured_during_load']} "
-          f"(total {r['frames_captured_total']})")
+          f"(total {r['frames_captured_total']}; distinct stamps any subscriber saw {r['stamps_seen_by_any_subscriber']}); "
+          f"node's counters at the end: {r['node_counters_end']}")
     print()
     print(f"{'sub':<4}{'QoS':<12}{'topic':<22}{'captured':>9}{'delivered':>10}{'min Hz':>7}{'s checked':>10}"
           f"{'s excl.':>8}{'gap out':>9}{'gap in':>8}")
