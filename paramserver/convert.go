@@ -1,8 +1,6 @@
 package paramserver
 
 import (
-	"strings"
-
 	rcl_interfaces_msg "webcam/msgs/rcl_interfaces/msg"
 	"webcam/rosparam"
 )
@@ -85,21 +83,9 @@ func descriptor(s rosparam.Spec) rcl_interfaces_msg.ParameterDescriptor {
 		d.FloatingPointRange = []rcl_interfaces_msg.FloatingPointRange{{FromValue: s.Float.From, ToValue: s.Float.To, Step: s.Float.Step}}
 	}
 	if len(s.Choices) > 0 {
-		d.AdditionalConstraints = "one of: " + strings.Join(quoteChoices(s.Choices), ", ")
+		d.AdditionalConstraints = s.Constraints() // "one of: …", the empty choice as ""
 	}
 	return d
-}
-
-// quoteChoices shows the empty string, which several parameters allow, as "".
-func quoteChoices(choices []string) []string {
-	out := make([]string, len(choices))
-	for i, c := range choices {
-		if c == "" {
-			c = `""`
-		}
-		out[i] = c
-	}
-	return out
 }
 
 // undeclaredDescriptor is what describe_parameters answers for a name the

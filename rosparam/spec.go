@@ -41,7 +41,7 @@ func (s *Spec) Constraints() string {
 	case s.Float != nil:
 		return fmt.Sprintf("%g..%g", s.Float.From, s.Float.To)
 	case len(s.Choices) > 0:
-		return "one of: " + strings.Join(s.Choices, ", ")
+		return "one of: " + strings.Join(quoteEmpty(s.Choices), ", ")
 	}
 	return ""
 }
@@ -95,4 +95,17 @@ func (s *Spec) validate(v Value) error {
 		}
 	}
 	return nil
+}
+
+// quoteEmpty shows an empty choice (several parameters allow "") as "", so
+// a list of choices never starts with a bare comma.
+func quoteEmpty(choices []string) []string {
+	out := make([]string, len(choices))
+	for i, c := range choices {
+		if c == "" {
+			c = `""`
+		}
+		out[i] = c
+	}
+	return out
 }

@@ -162,7 +162,7 @@ BAD_START = [
     ("double for int", ["--ros-args", *TP, "-p", "jpeg_quality:=80.5"], 1,
      "webcam_node: parameter 'jpeg_quality' is of type integer; double 80.5 is not allowed"),
     ("unknown pixel_format", ["--ros-args", *TP, "-p", "pixel_format:=bogus"], 1,
-     "webcam_node: parameter 'pixel_format': \"bogus\" is not allowed (allowed: one of: , bgr24, bgr8, grey, jpeg, "
+     "webcam_node: parameter 'pixel_format': \"bogus\" is not allowed (allowed: one of: \"\", bgr24, bgr8, grey, jpeg, "
      "mjpeg, mjpeg2rgb, mono8, raw_mjpeg, rgb24, rgb8, uyvy, uyvy2rgb, yuyv, yuyv2rgb)"),
     ("unknown output_encoding", ["--ros-args", *TP, "-p", "output_encoding:=rgba16"], 1,
      "webcam_node: parameter 'output_encoding': \"rgba16\" is not allowed "
