@@ -25,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import statistics
@@ -1004,7 +1005,9 @@ def soak(T, json_path):
             node.wait()
     if failures:
         print(f"\nSOAK FAILED ({len(failures)}):", *("  - " + f for f in failures), sep="\n", flush=True)
+        print(f"the node's log and the raw records: {work}", flush=True)
         return 1
+    shutil.rmtree(work, ignore_errors=True)  # kept when it failed: the node's log and every record
     print("\nSOAK PASSED", flush=True)
     return 0
 
