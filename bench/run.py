@@ -93,6 +93,13 @@ def run_out(cmd):
         return ""
 
 
+def ros_label():
+    """Which ROS 2 the run used (scripts/rosenv.sh's exports)."""
+    if os.environ.get("WEBCAM_ROS_FROM") == "sourced":
+        return f" (ROS 2 {os.environ.get('ROS_DISTRO', '?').title()}, sourced)"
+    return f" (ROS 2 {os.environ.get('WEBCAM_DISTRO', 'kilted').title()} wheels)"
+
+
 def machine(seconds, warmup, idle):
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     mem = next((line.split()[1] for line in open("/proc/meminfo") if line.startswith("MemTotal")), "0")
@@ -102,7 +109,7 @@ def machine(seconds, warmup, idle):
             "kernel": platform.release(), "load_start": "%.2f %.2f %.2f" % procs.loadavg(),
             "commit": run_out(["git", "rev-parse", "--short", "HEAD"]) + dirty,
             "go": run_out(["go", "env", "GOVERSION"]), "python": platform.python_version(),
-            "cv2": cv2.__version__, "rmw": os.environ.get("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp") + " (ROS 2 Kilted wheels)",
+            "cv2": cv2.__version__, "rmw": os.environ.get("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp") + ros_label(),
             "settings": f"{seconds:g} s measured per case after {warmup:g} s warm-up (and {idle:g} s with no "
                         "subscriber before that), 30 fps requested; "
                         "reliable, keep last 2 on both ends; each case in its own ROS domain and namespace, "

@@ -20,7 +20,7 @@ import (
 
 const (
 	fastDDSProfileEnv     = "FASTDDS_DEFAULT_PROFILES_FILE"
-	fastRTPSProfileEnv    = "FASTRTPS_DEFAULT_PROFILES_FILE" // the older name, still read
+	fastRTPSProfileEnv    = "FASTRTPS_DEFAULT_PROFILES_FILE" // the name Fast DDS 2.x (Jazzy) reads
 	fastDDSOptOutEnv      = "WEBCAM_FASTDDS_PROFILE"         // "off" keeps Fast DDS's defaults
 	fastDDSDefaultSegment = 512 << 10                        // what Fast DDS gives a writer
 	maxShmSegment         = 64 << 20
@@ -84,7 +84,10 @@ func useLargeFrameTransport(largest int) string {
 	if err := writeFileAtomic(path, []byte(fmt.Sprintf(fastDDSProfile, segment))); err != nil {
 		return fmt.Sprintf("Fast DDS: cannot write the shared-memory profile (%v); keeping its defaults", err)
 	}
+	// Fast DDS 3 (Kilted) reads only the new name and 2.x (Jazzy: 2.14) only
+	// the old one: name the profile under both, so either loads it.
 	os.Setenv(fastDDSProfileEnv, path)
+	os.Setenv(fastRTPSProfileEnv, path)
 	return fmt.Sprintf("Fast DDS: %d MiB shared-memory segment for messages of up to %d KiB (%s; %s=off to keep Fast DDS's defaults)",
 		segment>>20, largest>>10, path, fastDDSOptOutEnv)
 }

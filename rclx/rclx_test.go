@@ -302,3 +302,31 @@ func TestShmSegmentFor(t *testing.T) {
 		}
 	}
 }
+
+// The profile must reach both Fast DDS lines: 3.x (Kilted) reads only
+// FASTDDS_DEFAULT_PROFILES_FILE and 2.x (Jazzy's 2.14) only
+// FASTRTPS_DEFAULT_PROFILES_FILE; with one name alone, Jazzy kept its 512 KiB
+// segment (1080p raw at 23 fps, p50 61 ms).
+func TestLargeFrameProfileNamesBothEnvs(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	t.Setenv(fastDDSProfileEnv, "")
+	t.Setenv(fastRTPSProfileEnv, "")
+	t.Setenv(fastDDSOptOutEnv, "")
+	t.Setenv("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
+	note := useLargeFrameTransport(2 << 20)
+	path := os.Getenv(fastDDSProfileEnv)
+	if path == "" || os.Getenv(fastRTPSProfileEnv) != path {
+		t.Fatalf("%s=%q, %s=%q, want one profile named by both (note %q)",
+			fastDDSProfileEnv, path, fastRTPSProfileEnv, os.Getenv(fastRTPSProfileEnv), note)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(b), "<segment_size>7340032</segment_size>") {
+		t.Fatalf("profile %s: %v\n%s", path, err, b)
+	}
+	// A user's profile under either name is left alone.
+	t.Setenv(fastDDSProfileEnv, "")
+	t.Setenv(fastRTPSProfileEnv, "/etc/mine.xml")
+	if note := useLargeFrameTransport(2 << 20); note != "" || os.Getenv(fastDDSProfileEnv) != "" {
+		t.Fatalf("with %s set: note %q, %s=%q", fastRTPSProfileEnv, note, fastDDSProfileEnv, os.Getenv(fastDDSProfileEnv))
+	}
+}

