@@ -54,7 +54,12 @@ func streamHeaders(h http.Header) {
 }
 
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
-	req, release, rerr := s.openView(r.URL.Query())
+	q, rerr := query(r)
+	if rerr != nil {
+		fail(w, rerr.status, rerr.msg)
+		return
+	}
+	req, release, rerr := s.openView(q)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return

@@ -75,7 +75,12 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 // stream. Its image URL is rebuilt from the parsed, checked parameters, never
 // copied from the request.
 func (s *Server) handleViewer(w http.ResponseWriter, r *http.Request) {
-	req, rerr := s.parseView(r.URL.Query())
+	q, rerr := query(r)
+	if rerr != nil {
+		fail(w, rerr.status, rerr.msg)
+		return
+	}
+	req, rerr := s.parseView(q)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return

@@ -60,6 +60,17 @@ func badRequest(format string, a ...any) *requestError {
 	return &requestError{http.StatusBadRequest, fmt.Sprintf(format, a...)}
 }
 
+// query is the request's query, or a 400 naming the pair that cannot be
+// decoded (an invalid %-escape): r.URL.Query() would drop it silently and
+// serve the default in its place.
+func query(r *http.Request) (url.Values, *requestError) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, badRequest("query %s cannot be decoded: %v", quote(r.URL.RawQuery), err)
+	}
+	return q, nil
+}
+
 // parseView reads the query the way web_video_server does, but answers bad
 // values with 400 instead of guessing, and unknown topics with 404.
 func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {

@@ -17,7 +17,11 @@ const snapshotWait = 5 * time.Second
 // (default_stream_type applies to streams only); the "/compressed" topic
 // name or type=ros_compressed gives the compressed topic's bytes.
 func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, rerr := query(r)
+	if rerr != nil {
+		fail(w, rerr.status, rerr.msg)
+		return
+	}
 	switch t := streamType(q.Get("type")); {
 	case t == typePNG, t == typeCompressed:
 	case strings.HasSuffix(q.Get("topic"), "/compressed"):
