@@ -1,5 +1,10 @@
 package rclx
 
+/*
+#include <rcl/version.h>
+*/
+import "C"
+
 import (
 	"fmt"
 	"os"
@@ -17,6 +22,9 @@ import (
 // process a larger one fixes delivery for every subscriber. We do it with a
 // default participant profile, only when the user has not chosen a Fast DDS
 // profile or another RMW, and never larger than /dev/shm can hold.
+
+// rclMajor is the major version of the rcl this binary is built against.
+const rclMajor = C.RCL_VERSION_MAJOR
 
 const (
 	fastDDSProfileEnv     = "FASTDDS_DEFAULT_PROFILES_FILE"
@@ -84,12 +92,20 @@ func useLargeFrameTransport(largest int) string {
 	if err := writeFileAtomic(path, []byte(fmt.Sprintf(fastDDSProfile, segment))); err != nil {
 		return fmt.Sprintf("Fast DDS: cannot write the shared-memory profile (%v); keeping its defaults", err)
 	}
-	// Fast DDS 3 (Kilted) reads only the new name and 2.x (Jazzy: 2.14) only
-	// the old one: name the profile under both, so either loads it.
-	os.Setenv(fastDDSProfileEnv, path)
-	os.Setenv(fastRTPSProfileEnv, path)
+	os.Setenv(profileEnv(), path)
 	return fmt.Sprintf("Fast DDS: %d MiB shared-memory segment for messages of up to %d KiB (%s; %s=off to keep Fast DDS's defaults)",
 		segment>>20, largest>>10, path, fastDDSOptOutEnv)
+}
+
+// profileEnv is the variable the linked Fast DDS reads its default profile
+// from: 3.x (with rcl 10, Kilted on) reads only FASTDDS_…, and warns at every
+// start when FASTRTPS_… is set too; 2.x (rcl 9 and older: Jazzy's 2.14,
+// Humble) reads only FASTRTPS_….
+func profileEnv() string {
+	if rclMajor >= 10 {
+		return fastDDSProfileEnv
+	}
+	return fastRTPSProfileEnv
 }
 
 // shmSegmentFor is the segment messages of largest bytes need, in whole

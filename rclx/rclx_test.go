@@ -303,21 +303,26 @@ func TestShmSegmentFor(t *testing.T) {
 	}
 }
 
-// The profile must reach both Fast DDS lines: 3.x (Kilted) reads only
-// FASTDDS_DEFAULT_PROFILES_FILE and 2.x (Jazzy's 2.14) only
-// FASTRTPS_DEFAULT_PROFILES_FILE; with one name alone, Jazzy kept its 512 KiB
-// segment (1080p raw at 23 fps, p50 61 ms).
-func TestLargeFrameProfileNamesBothEnvs(t *testing.T) {
+// The profile is named by the variable the linked Fast DDS reads: 3.x
+// (Kilted) reads only FASTDDS_DEFAULT_PROFILES_FILE and warns at every start
+// when the old name is set too; 2.x (Jazzy's 2.14) reads only
+// FASTRTPS_DEFAULT_PROFILES_FILE (with the other name alone, Jazzy kept its
+// 512 KiB segment: 1080p raw at 23 fps, p50 61 ms).
+func TestLargeFrameProfileNamesTheReadEnv(t *testing.T) {
 	t.Setenv("TMPDIR", t.TempDir())
 	t.Setenv(fastDDSProfileEnv, "")
 	t.Setenv(fastRTPSProfileEnv, "")
 	t.Setenv(fastDDSOptOutEnv, "")
 	t.Setenv("RMW_IMPLEMENTATION", "rmw_fastrtps_cpp")
 	note := useLargeFrameTransport(2 << 20)
-	path := os.Getenv(fastDDSProfileEnv)
-	if path == "" || os.Getenv(fastRTPSProfileEnv) != path {
-		t.Fatalf("%s=%q, %s=%q, want one profile named by both (note %q)",
-			fastDDSProfileEnv, path, fastRTPSProfileEnv, os.Getenv(fastRTPSProfileEnv), note)
+	want, other := fastRTPSProfileEnv, fastDDSProfileEnv
+	if rclMajor >= 10 {
+		want, other = other, want
+	}
+	path := os.Getenv(want)
+	if path == "" || os.Getenv(other) != "" {
+		t.Fatalf("rcl %d: %s=%q, %s=%q, want the profile under %s only (note %q)",
+			rclMajor, want, path, other, os.Getenv(other), want, note)
 	}
 	b, err := os.ReadFile(path)
 	if err != nil || !strings.Contains(string(b), "<segment_size>7340032</segment_size>") {
@@ -328,5 +333,10 @@ func TestLargeFrameProfileNamesBothEnvs(t *testing.T) {
 	t.Setenv(fastRTPSProfileEnv, "/etc/mine.xml")
 	if note := useLargeFrameTransport(2 << 20); note != "" || os.Getenv(fastDDSProfileEnv) != "" {
 		t.Fatalf("with %s set: note %q, %s=%q", fastRTPSProfileEnv, note, fastDDSProfileEnv, os.Getenv(fastDDSProfileEnv))
+	}
+	t.Setenv(fastRTPSProfileEnv, "")
+	t.Setenv(fastDDSProfileEnv, "/etc/mine.xml")
+	if note := useLargeFrameTransport(2 << 20); note != "" || os.Getenv(fastRTPSProfileEnv) != "" {
+		t.Fatalf("with %s set: note %q, %s=%q", fastDDSProfileEnv, note, fastRTPSProfileEnv, os.Getenv(fastRTPSProfileEnv))
 	}
 }

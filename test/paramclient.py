@@ -19,35 +19,42 @@ class Params:
         if not self.pc.wait_for_services(timeout):
             raise AssertionError(f"parameter services of {node_name} not available in {timeout}s")
 
-    def _wait(self, future, timeout=15.0):
-        if not self.client.spin_until(future.done, timeout):
-            raise AssertionError("parameter service call timed out")
-        return future.result()
+    def _wait(self, call, timeout=10.0, attempts=2):
+        """Sends call() and waits for its answer; once more if none came. A
+        service can be listed before its response writer has matched this
+        client's reader (DDS discovery), and then the first request's answer
+        is lost: `ros2 param` users see the same and retry."""
+        for _ in range(attempts):
+            future = call()
+            if self.client.spin_until(future.done, timeout):
+                return future.result()
+        raise AssertionError(f"parameter service call timed out ({attempts} attempt(s) of {timeout} s)")
 
     def list(self, prefixes=None, depth=None):
-        return self._wait(self.pc.list_parameters(prefixes, depth)).result
+        return self._wait(lambda: self.pc.list_parameters(prefixes, depth)).result
 
     def get_msgs(self, *names):
-        return self._wait(self.pc.get_parameters(list(names))).values
+        return self._wait(lambda: self.pc.get_parameters(list(names))).values
 
     def get(self, name):
         return parameter_value_to_python(self.get_msgs(name)[0])
 
     def describe(self, *names):
-        return self._wait(self.pc.describe_parameters(list(names))).descriptors
+        return self._wait(lambda: self.pc.describe_parameters(list(names))).descriptors
 
     def types(self, *names):
-        return list(self._wait(self.pc.get_parameter_types(list(names))).types)
+        return list(self._wait(lambda: self.pc.get_parameter_types(list(names))).types)
 
     def set(self, **values):
         """Sets each value with ~/set_parameters; returns one result per value."""
-        return self._wait(self.pc.set_parameters([param(k, v) for k, v in values.items()])).results
+        # Once: a set is not resent (its parameter events would come twice).
+        return self._wait(lambda: self.pc.set_parameters([param(k, v) for k, v in values.items()]), 15.0, 1).results
 
     def set_one(self, name, value):
         return self.set(**{name: value})[0]
 
     def set_atomically(self, **values):
-        return self._wait(self.pc.set_parameters_atomically([param(k, v) for k, v in values.items()])).result
+        return self._wait(lambda: self.pc.set_parameters_atomically([param(k, v) for k, v in values.items()]), 15.0, 1).result
 
 
 def param(name, value):
