@@ -32,8 +32,7 @@ type rawFile struct {
 	frames int64 // whole frames in the file
 	index  int64 // the next frame to read
 	loop   bool
-	period time.Duration
-	next   time.Time
+	pace   pacer
 	closed chan struct{}
 	once   sync.Once
 }
@@ -106,8 +105,8 @@ func openRawFile(u *url.URL, req Request) (Source, error) {
 	}
 	s := &rawFile{
 		f: f, size: size, frames: st.Size() / size, loop: loop, closed: make(chan struct{}),
-		period: time.Duration(float64(time.Second) / fps),
-		info:   Info{URI: u.String(), Backend: "rawfile", Width: w, Height: h, FPS: fps, Format: format},
+		pace: pacer{period: time.Duration(float64(time.Second) / fps)},
+		info: Info{URI: u.String(), Backend: "rawfile", Width: w, Height: h, FPS: fps, Format: format},
 	}
 	if st.Size()%size != 0 {
 		s.info.Notes = append(s.info.Notes, fmt.Sprintf("raw file %s: %d bytes after its %d whole frames are ignored", u.Path, st.Size()%size, s.frames))
@@ -127,20 +126,9 @@ func (s *rawFile) Close() error {
 }
 
 func (s *rawFile) Read() (*Frame, error) {
-	now := time.Now()
-	if s.next.IsZero() || now.Sub(s.next) > s.period {
-		s.next = now // first frame, or we fell behind: restart the schedule
+	if err := s.pace.wait(s.closed); err != nil {
+		return nil, err
 	}
-	if d := time.Until(s.next); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-s.closed:
-			return nil, ErrClosed
-		case <-t.C:
-		}
-	}
-	s.next = s.next.Add(s.period)
 	if s.index == s.frames {
 		if !s.loop {
 			return nil, io.EOF

@@ -50,10 +50,9 @@ func init() { Register("testpattern", openTestPattern) }
 type testPattern struct {
 	info    Info
 	jpeg    bool
-	period  time.Duration
+	pace    pacer
 	row     []byte // two widths of bars, so any shift is one contiguous copy
 	counter uint64
-	next    time.Time
 	closed  chan struct{}
 	once    sync.Once
 }
@@ -85,7 +84,7 @@ func openTestPattern(u *url.URL, req Request) (Source, error) {
 	}
 	tp := &testPattern{
 		info: Info{URI: u.String(), Backend: "testpattern", Width: w, Height: h, FPS: fps, Format: format},
-		jpeg: format == JPEG, period: time.Duration(float64(time.Second) / fps),
+		jpeg: format == JPEG, pace: pacer{period: time.Duration(float64(time.Second) / fps)},
 		closed: make(chan struct{}),
 	}
 	tp.row = make([]byte, 2*w*3)
@@ -117,25 +116,9 @@ func (tp *testPattern) Close() error {
 }
 
 func (tp *testPattern) Read() (*Frame, error) {
-	now := time.Now()
-	if tp.next.IsZero() || now.Sub(tp.next) > tp.period {
-		tp.next = now // first frame, or we fell behind: restart the schedule
+	if err := tp.pace.wait(tp.closed); err != nil {
+		return nil, err
 	}
-	if d := time.Until(tp.next); d > 0 {
-		t := time.NewTimer(d)
-		select {
-		case <-tp.closed:
-			t.Stop()
-			return nil, ErrClosed
-		case <-t.C:
-		}
-	}
-	select {
-	case <-tp.closed:
-		return nil, ErrClosed
-	default:
-	}
-	tp.next = tp.next.Add(tp.period)
 	begin := time.Now()
 	f, err := tp.render(tp.counter, begin)
 	if err != nil {
