@@ -30,8 +30,7 @@ type fileSource struct {
 	loop    bool
 	raw     bool // frames are FFmpeg's packets (the stored JPEGs)
 	fileFPS float64
-	period  time.Duration
-	next    time.Time
+	pace    pacer  // frames like a camera's, rescheduled after falling behind
 	first   *Frame // read at open to learn the format; handed out first
 }
 
@@ -63,7 +62,7 @@ func openFile(u *url.URL, req Request) (Source, error) {
 		s.Close()
 		return nil, Configf("file %s: framerate %g is outside (0, 1000]", path, fps)
 	}
-	s.info.FPS, s.period = fps, time.Duration(float64(time.Second)/fps)
+	s.info.FPS, s.pace.period = fps, time.Duration(float64(time.Second)/fps)
 	s.info.URI, s.info.Backend = u.String(), "file"
 	sourceNotes(&s.info, req, "files are not scaled")
 	return s, nil
@@ -155,7 +154,7 @@ func (s *fileSource) handle() *cvHandle {
 }
 
 func (s *fileSource) Read() (*Frame, error) {
-	if err := s.wait(); err != nil {
+	if err := s.pace.wait(s.closed); err != nil {
 		return nil, err
 	}
 	begin := time.Now()
@@ -170,26 +169,6 @@ func (s *fileSource) Read() (*Frame, error) {
 	f.GrabBegin, f.GrabEnd = begin, time.Now()
 	f.Stamp = f.GrabEnd
 	return f, nil
-}
-
-// wait paces frames like a camera; after falling behind it restarts the
-// schedule instead of bursting.
-func (s *fileSource) wait() error {
-	now := time.Now()
-	if s.next.IsZero() || now.Sub(s.next) > s.period {
-		s.next = now
-	}
-	if d := time.Until(s.next); d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		select {
-		case <-s.closed:
-			return ErrClosed
-		case <-t.C:
-		}
-	}
-	s.next = s.next.Add(s.period)
-	return nil
 }
 
 func (s *fileSource) readNext() (*Frame, error) {
