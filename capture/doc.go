@@ -1,10 +1,15 @@
-// Package capture turns cameras, files, GStreamer pipelines, network streams
-// and a built-in test pattern into Frames, behind one small Source interface.
+// Package capture turns cameras (v4l2://), video files (file://), raw YUYV
+// files (rawfile://), GStreamer pipelines (gst:), network streams and a
+// built-in test pattern into Frames, behind one small Source interface;
+// faulty:// wraps any of them to inject failures, corrupt frames or fake
+// camera controls for tests.
 //
 // A Frame is the one value that flows from capture to every consumer (ROS
 // topics, HTTP viewers). It is immutable once handed on; conversions of it
 // (decoded pixels, JPEG at a given quality and size) are computed at most once
 // per frame and shared, however many consumers ask.
 //
-// This package knows nothing of ROS or HTTP.
+// JPEG work goes through libjpeg-turbo (package jpeg): a decode writes the
+// pixels once, into the caller's buffer (Frame.PixelsInto), and YUYV is
+// encoded with no RGB round trip. This package knows nothing of ROS or HTTP.
 package capture

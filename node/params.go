@@ -83,7 +83,7 @@ func withGroup(g int, specs []rosparam.Spec) []rosparam.Spec {
 // named, typed, documented and bounded. params/webcam.yaml mirrors it.
 func ParamSpecs() []rosparam.Spec {
 	specs := []rosparam.Spec{
-		{Name: pSource, Default: rosparam.String(""), Description: "Source URI: v4l2:///dev/video0, file:///path/clip.avi, gst:<pipeline ending in appsink>, rtsp://…, http://…, testpattern://. Empty: use video_device", Check: checkSourceURI, Group: groupReopen},
+		{Name: pSource, Default: rosparam.String(""), Description: "Source URI: v4l2:///dev/video0, file:///path/clip.avi, gst:<pipeline ending in appsink>, rtsp://…, http://…, testpattern://, rawfile:///path/clip.yuv?format=yuyv&width=W&height=H. Empty: use video_device", Check: checkSourceURI, Group: groupReopen},
 		{Name: pVideoDevice, Default: rosparam.String("/dev/video0"), Description: "V4L2 device used when source is empty (usb_cam's name)", Group: groupReopen},
 		{Name: pWidth, Default: rosparam.Int(640), Description: "Requested frame width in pixels; the granted width is published", Int: &rosparam.IntRange{From: 16, To: 8192}, Group: groupReopen},
 		{Name: pHeight, Default: rosparam.Int(480), Description: "Requested frame height in pixels; the granted height is published", Int: &rosparam.IntRange{From: 16, To: 8192}, Group: groupReopen},
