@@ -60,6 +60,8 @@ type pubConfig struct {
 	frameID                                    string
 	encoding                                   capture.PixelFormat
 	jpegQuality                                int
+	compressedPNG                              bool // image_raw.compressed.format png
+	pngLevel                                   int
 	publishRaw, publishCompressed, publishInfo bool
 }
 
@@ -69,7 +71,9 @@ func (n *Node) loadPubConfig() {
 	n.pubConfig.Store(&pubConfig{
 		frameID:           str(t, pFrameID),
 		encoding:          enc,
-		jpegQuality:       integer(t, pJPEGQuality),
+		jpegQuality:       integer(t, pITQuality),
+		compressedPNG:     str(t, pITFormat) == "png",
+		pngLevel:          integer(t, pITPNGLevel),
 		publishRaw:        flag(t, pPublishRaw) && raw,
 		publishCompressed: flag(t, pPublishComp),
 		publishInfo:       flag(t, pPublishInfo),
@@ -91,7 +95,8 @@ func New(ros *rclx.Node, overrides map[string]rosparam.Value) (_ *Node, err erro
 	n.loadPubConfig()
 	n.sizedFor = messageSize(n.params)
 	_, advertiseRaw := rawEncoding(n.params)
-	if err := n.pubs.open(ros, n.params, n.topics, advertiseRaw); err != nil {
+	advertiseRaw = advertiseRaw && offers(n.params, pluginRaw)
+	if err := n.pubs.open(ros, n.params, n.topics, advertiseRaw, offers(n.params, pluginCompressed)); err != nil {
 		return nil, err
 	}
 	defer func() {
@@ -198,6 +203,11 @@ func (n *Node) loadParameters(overrides map[string]rosparam.Value) error {
 	for _, s := range controlSpecs {
 		if _, ok := overrides[s.Name]; ok {
 			n.controls.mark(s.Name)
+		}
+	}
+	for _, plugin := range pluginList(t) {
+		if plugin != pluginRaw && plugin != pluginCompressed {
+			n.log.Info(fmt.Sprintf("%s lists %s, which this node does not offer (it offers %s and %s)", pITPlugins, plugin, pluginRaw, pluginCompressed))
 		}
 	}
 	if flag(t, paramserver.UseSimTime) {

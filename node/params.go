@@ -1,6 +1,8 @@
 package node
 
 import (
+	"slices"
+
 	"webcam/capture"
 	"webcam/rosparam"
 )
@@ -19,21 +21,39 @@ const (
 	pCameraInfoURL  = "camera_info_url"
 	pFrameID        = "frame_id"
 	pJPEGQuality    = "jpeg_quality"
-	pPublishRaw     = "publish_image_raw"
-	pPublishComp    = "publish_compressed"
-	pPublishInfo    = "publish_camera_info"
-	pHTTPPort       = "http_port"
-	pHTTPAddress    = "http_address"
-	pHTTPUser       = "http_user"
-	pHTTPPassFile   = "http_password_file"
-	pHTTPCORS       = "http_cors_origin"
-	pHTTPGraph      = "http_graph_topics"
-	pDefaultType    = "default_stream_type"
+	// image_transport's names (compressed_image_transport's parameters on
+	// the publisher), first-class; jpeg_quality is an alias of the first.
+	pITQuality    = "image_raw.compressed.jpeg_quality"
+	pITFormat     = "image_raw.compressed.format"
+	pITPNGLevel   = "image_raw.compressed.png_level"
+	pITPlugins    = "image_raw.enable_pub_plugins"
+	pPublishRaw   = "publish_image_raw"
+	pPublishComp  = "publish_compressed"
+	pPublishInfo  = "publish_camera_info"
+	pHTTPPort     = "http_port"
+	pHTTPAddress  = "http_address"
+	pHTTPUser     = "http_user"
+	pHTTPPassFile = "http_password_file"
+	pHTTPCORS     = "http_cors_origin"
+	pHTTPGraph    = "http_graph_topics"
+	pDefaultType  = "default_stream_type"
 )
 
 // PixelFormats are the accepted pixel_format values: empty (the device's
 // best) and capture's table, which includes usb_cam's spellings.
 var PixelFormats = append([]string{""}, capture.CameraFormatNames()...)
+
+// image_transport's plugin names for the two transports the node offers.
+const (
+	pluginRaw        = "image_transport/raw"
+	pluginCompressed = "image_transport/compressed"
+)
+
+// offers reports whether image_raw.enable_pub_plugins lists plugin.
+func offers(t *rosparam.Table, plugin string) bool {
+	v, _ := t.Get(pITPlugins)
+	return slices.Contains(v.StringArray, plugin)
+}
 
 // EncodingAuto is output_encoding's default: image_raw's encoding follows
 // pixel_format as in usb_cam (yuyv → yuv422_yuy2, yuyv2rgb → rgb8,
@@ -93,7 +113,11 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pCameraName, Default: rosparam.String("webcam"), Description: "Camera name, for calibration files (${NAME} in camera_info_url)", ReadOnly: true},
 		{Name: pCameraInfoURL, Default: rosparam.String(""), Description: "Calibration URL: file:///path.yaml or package://pkg/path.yaml; empty: file://${ROS_HOME}/camera_info/${NAME}.yaml", Group: groupCalibration},
 		{Name: pFrameID, Default: rosparam.String("camera"), Description: "header.frame_id of every message", Group: groupPublish},
-		{Name: pJPEGQuality, Default: rosparam.Int(80), Description: "JPEG quality when the node encodes (MJPEG cameras are passed through unchanged)", Int: &rosparam.IntRange{From: 1, To: 100}, Group: groupPublish},
+		{Name: pITQuality, Default: rosparam.Int(80), Description: "JPEG quality of image_raw/compressed when the node encodes (MJPEG cameras are passed through unchanged); compressed_image_transport's name, default 80 here (95 there); jpeg_quality is the same setting", Int: &rosparam.IntRange{From: 1, To: 100}, Group: groupPublish},
+		{Name: pJPEGQuality, Default: rosparam.Int(80), Description: "Alias of image_raw.compressed.jpeg_quality: setting either sets both", Int: &rosparam.IntRange{From: 1, To: 100}, Group: groupPublish, AliasOf: pITQuality},
+		{Name: pITFormat, Default: rosparam.String("jpeg"), Description: "Format of image_raw/compressed: jpeg (an MJPEG camera's own bytes, else one encode) or png (lossless, png_level)", Choices: []string{"jpeg", "png"}, Group: groupPublish},
+		{Name: pITPNGLevel, Default: rosparam.Int(3), Description: "PNG compression level of image_raw/compressed when its format is png", Int: &rosparam.IntRange{From: 1, To: 9}, Group: groupPublish},
+		{Name: pITPlugins, Default: rosparam.Strings(pluginRaw, pluginCompressed), Description: "image_transport's publisher plugins to offer: image_transport/raw (image_raw) and image_transport/compressed (image_raw/compressed); others are not offered here. Start-up only", ReadOnly: true},
 		{Name: pPublishRaw, Default: rosparam.Bool(true), Description: "Publish image_raw (still only converted while someone subscribes)", Group: groupPublish},
 		{Name: pPublishComp, Default: rosparam.Bool(true), Description: "Publish image_raw/compressed (still only encoded while someone subscribes)", Group: groupPublish},
 		{Name: pPublishInfo, Default: rosparam.Bool(true), Description: "Publish camera_info", Group: groupPublish},

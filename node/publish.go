@@ -83,14 +83,15 @@ type publishers struct {
 }
 
 // open advertises the topics with the QoS their qos_overrides give;
-// image_raw only if raw (usb_cam's raw_mjpeg advertises no image_raw).
-func (p *publishers) open(ros *rclx.Node, t *rosparam.Table, resolved map[string]string, raw bool) error {
+// image_raw only if raw (usb_cam's raw_mjpeg, or image_transport/raw not in
+// image_raw.enable_pub_plugins), image_raw/compressed only if compressed.
+func (p *publishers) open(ros *rclx.Node, t *rosparam.Table, resolved map[string]string, raw, compressed bool) error {
 	for _, pub := range []struct {
 		to    **rclx.Publisher
 		topic string
 	}{{&p.image, TopicImage}, {&p.compressed, TopicCompressed}, {&p.info, TopicInfo}} {
-		if pub.to == &p.image && !raw {
-			ros.Log().Info(fmt.Sprintf("%s is not advertised: pixel_format %s publishes compressed images only (usb_cam's meaning)", resolved[TopicImage], str(t, pPixelFormat)))
+		if pub.to == &p.image && !raw || pub.to == &p.compressed && !compressed {
+			ros.Log().Info(fmt.Sprintf("%s is not advertised (pixel_format %s, %s %v)", resolved[pub.topic], str(t, pPixelFormat), pITPlugins, pluginList(t)))
 			continue
 		}
 		q := paramserver.PublisherQoS(t, resolved[pub.topic])
@@ -180,7 +181,7 @@ func (n *Node) publishMain(f *capture.Frame) int {
 	h := cdr.Header{Stamp: cdr.TimeOf(f.Stamp), FrameID: cfg.frameID}
 	p := &n.pubs
 	return n.publishSteps(f, &n.stats.main,
-		topicStep{TopicCompressed, cfg.publishCompressed, p.compressed, func() error {
+		topicStep{TopicCompressed, cfg.publishCompressed && p.compressed != nil, p.compressed, func() error {
 			m, err := n.compressedMessage(f, cfg, h)
 			if err != nil {
 				return err
@@ -222,11 +223,15 @@ func (n *Node) sendImage(f *capture.Frame, cfg *pubConfig) error {
 }
 
 func (n *Node) compressedMessage(f *capture.Frame, cfg *pubConfig, h cdr.Header) (*cdr.CompressedImage, error) {
-	jpeg, err := f.JPEG(capture.EncodeOptions{Quality: cfg.jpegQuality})
+	o, format := capture.EncodeOptions{Quality: cfg.jpegQuality}, "jpeg"
+	if cfg.compressedPNG {
+		o, format = capture.EncodeOptions{PNG: true, Quality: cfg.pngLevel}, "png"
+	}
+	data, err := f.Encoded(o)
 	if err != nil {
 		return nil, err
 	}
-	n.pubs.compressedMsg = cdr.CompressedImage{Header: h, Format: "jpeg", Data: jpeg}
+	n.pubs.compressedMsg = cdr.CompressedImage{Header: h, Format: format, Data: data}
 	return &n.pubs.compressedMsg, nil
 }
 
@@ -246,4 +251,9 @@ func publishCDR(p *rclx.Publisher, m cdr.Message) error {
 		return err
 	}
 	return p.Publish(out)
+}
+
+func pluginList(t *rosparam.Table) []string {
+	v, _ := t.Get(pITPlugins)
+	return v.StringArray
 }

@@ -28,6 +28,10 @@ type Spec struct {
 	// device, restart a server …), so the parameter is named only here;
 	// the table does not read it.
 	Group int
+	// AliasOf names another parameter this one always equals: setting
+	// either sets both (one batch, one event), and at start-up the other
+	// one wins when both are given.
+	AliasOf string
 }
 
 // Constraints describes the allowed values in words, for the descriptor's

@@ -45,7 +45,55 @@ func NewTable(specs []Spec) (*Table, error) {
 		t.order = append(t.order, s.Name)
 		t.values[s.Name] = s.Default
 	}
+	for _, s := range t.specs {
+		if s.AliasOf == "" {
+			continue
+		}
+		if p, ok := t.specs[s.AliasOf]; !ok || !p.Default.Equal(s.Default) || p.AliasOf != "" {
+			return nil, fmt.Errorf("parameter '%s' is an alias of '%s', which must be declared with the same default and be no alias itself", s.Name, s.AliasOf)
+		}
+	}
 	return t, nil
+}
+
+// twin is the parameter that always equals name ("" if none): its alias's
+// target, or the alias of a target.
+func (t *Table) twin(name string) string {
+	if s := t.specs[name]; s != nil && s.AliasOf != "" {
+		return s.AliasOf
+	}
+	for _, s := range t.specs {
+		if s.AliasOf == name {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+// withTwins adds each value's twin to vals, the given name winning over
+// its alias when both are there; an error when a set gives them different
+// values.
+func (t *Table) withTwins(vals map[string]Value, strict bool) (map[string]Value, error) {
+	out := make(map[string]Value, len(vals))
+	for n, v := range vals {
+		out[n] = v
+	}
+	for n, v := range vals {
+		tw := t.twin(n)
+		if tw == "" {
+			continue
+		}
+		if other, both := vals[tw]; both {
+			if strict && !other.Equal(v) {
+				return nil, fmt.Errorf("parameters '%s' and '%s' are one setting and were given different values (%s, %s)", n, tw, v, other)
+			}
+			if s := t.specs[n]; s != nil && s.AliasOf != "" {
+				continue // the alias's target wins
+			}
+		}
+		out[tw] = v
+	}
+	return out, nil
 }
 
 // OnApply registers a hook that may veto a batch of changes before commit.
@@ -86,6 +134,7 @@ func (t *Table) Get(name string) (Value, bool) {
 // parameters may be set here. Unknown names are returned as warnings; a bad
 // value is an error naming it.
 func (t *Table) Load(overrides map[string]Value) (warnings []string, err error) {
+	overrides, _ = t.withTwins(overrides, false)
 	names := make([]string, 0, len(overrides))
 	for n := range overrides {
 		names = append(names, n)
@@ -136,6 +185,10 @@ func (t *Table) Set(name string, v Value) error { return t.SetAtomically(map[str
 
 // SetAtomically changes all the given parameters, or none of them.
 func (t *Table) SetAtomically(vals map[string]Value) error {
+	vals, err := t.withTwins(vals, true)
+	if err != nil {
+		return err
+	}
 	t.mu.Lock()
 	var changes []Change
 	names := make([]string, 0, len(vals))

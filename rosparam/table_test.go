@@ -145,3 +145,57 @@ func TestWithLeavesTheTableAlone(t *testing.T) {
 		t.Fatal("an invalid change must fail")
 	}
 }
+
+// An alias and its target are one setting: set either and both change, in
+// one batch; at start-up the target wins when both are given.
+func TestAliases(t *testing.T) {
+	specs := func() []Spec {
+		return []Spec{
+			{Name: "image_raw.compressed.jpeg_quality", Default: Int(80), Int: &IntRange{From: 1, To: 100}},
+			{Name: "jpeg_quality", Default: Int(80), Int: &IntRange{From: 1, To: 100}, AliasOf: "image_raw.compressed.jpeg_quality"},
+		}
+	}
+	tab, err := NewTable(specs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batches [][]Change
+	tab.OnChanged(func(c []Change) { batches = append(batches, c) })
+	for _, tc := range []struct {
+		set     map[string]Value
+		want    int64
+		wantErr string
+	}{
+		{map[string]Value{"jpeg_quality": Int(50)}, 50, ""},
+		{map[string]Value{"image_raw.compressed.jpeg_quality": Int(60)}, 60, ""},
+		{map[string]Value{"jpeg_quality": Int(70), "image_raw.compressed.jpeg_quality": Int(70)}, 70, ""},
+		{map[string]Value{"jpeg_quality": Int(10), "image_raw.compressed.jpeg_quality": Int(20)}, 70, "one setting"},
+		{map[string]Value{"jpeg_quality": Int(0)}, 70, "1..100"},
+	} {
+		err := tab.SetAtomically(tc.set)
+		if (err == nil) != (tc.wantErr == "") || err != nil && !strings.Contains(err.Error(), tc.wantErr) {
+			t.Fatalf("set %v: %v, want error %q", tc.set, err, tc.wantErr)
+		}
+		a, _ := tab.Get("jpeg_quality")
+		b, _ := tab.Get("image_raw.compressed.jpeg_quality")
+		if a.Int != tc.want || b.Int != tc.want {
+			t.Fatalf("after %v: %d and %d, want both %d", tc.set, a.Int, b.Int, tc.want)
+		}
+	}
+	if len(batches) != 3 || len(batches[0]) != 2 {
+		t.Fatalf("change batches %v, want 3 batches of both names", batches)
+	}
+	// Start-up: the target wins over its alias.
+	tab, _ = NewTable(specs())
+	if _, err := tab.Load(map[string]Value{"jpeg_quality": Int(30), "image_raw.compressed.jpeg_quality": Int(90)}); err != nil {
+		t.Fatal(err)
+	}
+	if a, _ := tab.Get("jpeg_quality"); a.Int != 90 {
+		t.Fatalf("jpeg_quality %d after loading both, want the target's 90", a.Int)
+	}
+	bad := specs()
+	bad[1].Default = Int(95)
+	if _, err := NewTable(bad); err == nil || !strings.Contains(err.Error(), "same default") {
+		t.Fatalf("alias with another default: %v", err)
+	}
+}

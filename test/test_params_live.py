@@ -129,3 +129,35 @@ def test_camera_control_the_device_lacks(start_node, client, env):
     assert not r.successful and "no brightness control" in r.reason and "-1" in r.reason, r.reason
     assert p.get("brightness") == -1
     node.stop()
+
+
+def test_image_transport_names(start_node, client):
+    """compressed_image_transport's parameter names on the publisher:
+    jpeg_quality is one setting under both names, format png publishes PNG,
+    and enable_pub_plugins decides which transports are advertised."""
+    from sensor_msgs.msg import CompressedImage
+    from paramclient import Params
+    ns = "/p_it"
+    node = start_node("-r", f"__ns:={ns}", "-p", "source:=testpattern://", "-p", "http_port:=0",
+                      "-p", "image_width:=160", "-p", "image_height:=120",
+                      "-p", "image_raw.compressed.jpeg_quality:=40")
+    p = Params(client, f"{ns}/webcam")
+    assert p.get("jpeg_quality") == 40, "the image_transport name sets the alias at start-up"
+    assert p.set(jpeg_quality=55)[0].successful
+    assert p.get("image_raw.compressed.jpeg_quality") == 55
+    client.subscribe(CompressedImage, f"{ns}/image_raw/compressed")
+    assert client.wait_for(f"{ns}/image_raw/compressed", 10, node=node)[-1].format == "jpeg"
+    assert p.set(**{"image_raw.compressed.format": "png"})[0].successful
+    client.msgs[f"{ns}/image_raw/compressed"].clear()
+    msg = client.wait_for(f"{ns}/image_raw/compressed", 5, node=node)[-1]
+    assert msg.format == "png" and bytes(msg.data[:4]) == b"\x89PNG", msg.format
+    assert node.stop() == 0
+
+    # Only the raw transport offered: no image_raw/compressed at all.
+    node = start_node("-r", "__ns:=/p_it_raw", "-p", "source:=testpattern://", "-p", "http_port:=0",
+                      "-p", 'image_raw.enable_pub_plugins:=["image_transport/raw"]')
+    p = Params(client, "/p_it_raw/webcam")
+    assert p.get("image_raw.enable_pub_plugins") == ["image_transport/raw"]
+    names = {n for n, _ in client.node.get_topic_names_and_types()}
+    assert "/p_it_raw/image_raw" in names and "/p_it_raw/image_raw/compressed" not in names, sorted(names)
+    assert node.stop() == 0
