@@ -70,6 +70,22 @@ func (t *Table) twin(name string) string {
 	return ""
 }
 
+// givenFirst lists the names of all, those in given first (so an error
+// names what the caller gave, not its alias), each part sorted.
+func givenFirst(given, all map[string]Value) []string {
+	var first, rest []string
+	for n := range all {
+		if _, ok := given[n]; ok {
+			first = append(first, n)
+		} else {
+			rest = append(rest, n)
+		}
+	}
+	sort.Strings(first)
+	sort.Strings(rest)
+	return append(first, rest...)
+}
+
 // withTwins adds each value's twin to vals, the given name winning over
 // its alias when both are there; an error when a set gives them different
 // values.
@@ -134,12 +150,9 @@ func (t *Table) Get(name string) (Value, bool) {
 // parameters may be set here. Unknown names are returned as warnings; a bad
 // value is an error naming it.
 func (t *Table) Load(overrides map[string]Value) (warnings []string, err error) {
+	given := overrides
 	overrides, _ = t.withTwins(overrides, false)
-	names := make([]string, 0, len(overrides))
-	for n := range overrides {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := givenFirst(given, overrides)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, n := range names {
@@ -185,17 +198,14 @@ func (t *Table) Set(name string, v Value) error { return t.SetAtomically(map[str
 
 // SetAtomically changes all the given parameters, or none of them.
 func (t *Table) SetAtomically(vals map[string]Value) error {
+	given := vals
 	vals, err := t.withTwins(vals, true)
 	if err != nil {
 		return err
 	}
 	t.mu.Lock()
 	var changes []Change
-	names := make([]string, 0, len(vals))
-	for n := range vals {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := givenFirst(given, vals)
 	for _, n := range names {
 		s, ok := t.specs[n]
 		if !ok {
