@@ -62,8 +62,11 @@ func (t *Table) twin(name string) string {
 	if s := t.specs[name]; s != nil && s.AliasOf != "" {
 		return s.AliasOf
 	}
+	if _, declared := t.specs[name]; !declared {
+		return ""
+	}
 	for _, s := range t.specs {
-		if s.AliasOf == name {
+		if s.AliasOf != "" && s.AliasOf == name {
 			return s.Name
 		}
 	}

@@ -199,3 +199,25 @@ func TestAliases(t *testing.T) {
 		t.Fatalf("alias with another default: %v", err)
 	}
 }
+
+// Only declared names have twins: an empty or unknown name is no alias of
+// every parameter without one (the fuzzer found Load({"": 0}) setting
+// autoexposure).
+func TestNoTwinForUndeclaredNames(t *testing.T) {
+	tab, err := NewTable([]Spec{
+		{Name: "a", Default: Bool(true)},
+		{Name: "b", Default: Int(1)},
+		{Name: "c", Default: Int(1), AliasOf: "b"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"", "zzz", "a"} {
+		if tw := tab.twin(name); tw != "" {
+			t.Errorf("twin(%q) = %q, want none", name, tw)
+		}
+	}
+	if warnings, err := tab.Load(map[string]Value{"": Int(0)}); err != nil || len(warnings) != 1 {
+		t.Fatalf("Load of an empty name: %v, %v; want one warning", warnings, err)
+	}
+}
