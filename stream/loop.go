@@ -27,7 +27,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		r.applyPending()
 		src, err := r.cfg.Open(r.cfg.URI, r.cfg.Request)
-		r.opened(err, !first && err == nil)
+		r.opened(err, !first)
 		if err != nil {
 			if capture.IsConfigError(err) {
 				r.setState(StateError, err.Error(), slog.LevelError)
@@ -54,7 +54,7 @@ func (r *Runner) Run(ctx context.Context) error {
 		case err == nil: // reconfiguration: reopen at once
 		case errors.Is(err, io.EOF):
 			r.setState(StateEnded, "end of stream", slog.LevelInfo)
-			if !r.waitUntil(ctx, func() bool { return r.hasPending() || r.isPaused() }) {
+			if !r.waitUntil(ctx, r.interrupted) {
 				return nil
 			}
 		default:
@@ -130,7 +130,7 @@ func (r *Runner) sleep(ctx context.Context, d time.Duration) bool {
 				return true
 			}
 		case <-r.wake:
-			if r.hasPending() || r.isPaused() {
+			if r.interrupted() {
 				return true
 			}
 			r.failCalls()
@@ -193,7 +193,7 @@ func (r *Runner) capture(ctx context.Context, src capture.Source) error {
 		r.stamp(f)
 		r.out.Publish(f)
 		r.runCalls(src)
-		if r.hasPending() || r.isPaused() {
+		if r.interrupted() {
 			return nil
 		}
 	}

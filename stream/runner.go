@@ -241,7 +241,8 @@ func (r *Runner) setState(st State, reason string, level slog.Level) {
 	}
 }
 
-// opened records the outcome of an open with the current settings.
+// opened records the outcome of an open with the current settings; a
+// successful one after the first counts as a reopen.
 func (r *Runner) opened(err error, reopen bool) {
 	r.mu.Lock()
 	r.tried = attempt{gen: r.cfgGen, err: err}
@@ -265,10 +266,12 @@ func (r *Runner) applyPending() {
 	}
 }
 
-func (r *Runner) hasPending() bool {
+// interrupted reports whether the open source must be left: a
+// reconfiguration waits, or capture was turned off.
+func (r *Runner) interrupted() bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.pending != nil
+	return r.pending != nil || r.paused
 }
 
 // stamp numbers the frame and keeps stamps strictly increasing, whatever the
