@@ -61,6 +61,13 @@ var autoOf = map[string]string{
 	"white_balance":          "auto_white_balance",
 }
 
+// AutoModeOf names the automatic mode that makes the manual control name
+// inactive (exposure: autoexposure …); false for a control with none.
+func AutoModeOf(name string) (string, bool) {
+	auto, ok := autoOf[name]
+	return auto, ok
+}
+
 // V4L2 exposure modes (V4L2_CID_EXPOSURE_AUTO menu).
 const (
 	exposureAuto             = 0

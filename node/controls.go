@@ -43,15 +43,8 @@ func controlValue(name string, v rosparam.Value) (float64, bool) {
 	return 0, false
 }
 
-// manualOf names the automatic mode that governs a manual control, as on
-// the camera; autoOn says whether its value turns the manual one off.
-var manualOf = map[string]string{
-	"white_balance":          "auto_white_balance",
-	"exposure":               "autoexposure",
-	"exposure_time_absolute": "auto_exposure",
-	"focus":                  "autofocus",
-}
-
+// autoOn says whether the automatic mode auto (capture.AutoModeOf) has a
+// value that turns its manual control off.
 func autoOn(auto string, v rosparam.Value) bool {
 	if auto == "auto_exposure" {
 		return v.Int != 1 && v.Int != -1 // 1 is manual; -1 leaves the device's mode
@@ -62,7 +55,7 @@ func autoOn(auto string, v rosparam.Value) bool {
 // inactive says why the manual control name would be ignored with t's
 // values (its automatic mode is on), or "".
 func inactive(t *rosparam.Table, name string) string {
-	auto, ok := manualOf[name]
+	auto, ok := capture.AutoModeOf(name)
 	if !ok {
 		return ""
 	}
@@ -103,7 +96,8 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 			continue
 		}
 		if why := inactive(next, c.Name); why != "" {
-			return fmt.Errorf("parameter '%s': %s, as on the camera; set %s to turn it off first (or in the same call)", c.Name, why, manualOf[c.Name])
+			auto, _ := capture.AutoModeOf(c.Name)
+			return fmt.Errorf("parameter '%s': %s, as on the camera; set %s to turn it off first (or in the same call)", c.Name, why, auto)
 		}
 	}
 	if st := n.source.Status(); st.State != stream.StateOK {
