@@ -26,6 +26,15 @@ const (
 	allowedTypes      = "mjpeg, png, ros_compressed"
 )
 
+// defaultQuality is web_video_server's quality for a type that names none:
+// 95 for JPEG, compression level 3 for PNG.
+func (t streamType) defaultQuality() int {
+	if t == typePNG {
+		return defaultPNGQuality
+	}
+	return defaultQuality
+}
+
 // viewRequest is a parsed /stream, /stream_viewer or /snapshot query.
 type viewRequest struct {
 	topic   *topic
@@ -98,9 +107,9 @@ func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
 	_, v.invert = q["invert"] // present, whatever its value, as in web_video_server
 	var err *requestError
 	if v.typ == typePNG {
-		v.quality, err = intParam(q, "quality", defaultPNGQuality, 0, 9, "a PNG compression level in 0..9")
+		v.quality, err = intParam(q, "quality", v.typ.defaultQuality(), 0, 9, "a PNG compression level in 0..9")
 	} else {
-		v.quality, err = intParam(q, "quality", defaultQuality, 1, 100, "an integer in 1..100")
+		v.quality, err = intParam(q, "quality", v.typ.defaultQuality(), 1, 100, "an integer in 1..100")
 	}
 	if err != nil {
 		return v, err
@@ -233,7 +242,7 @@ func (v viewRequest) query() string {
 	if !v.encoded() {
 		return q.Encode()
 	}
-	if def := map[bool]int{true: defaultPNGQuality, false: defaultQuality}[v.typ == typePNG]; v.quality != def {
+	if v.quality != v.typ.defaultQuality() {
 		q.Set("quality", strconv.Itoa(v.quality))
 	}
 	if v.width > 0 {

@@ -51,8 +51,13 @@ const (
 
 // offers reports whether image_raw.enable_pub_plugins lists plugin.
 func offers(t *rosparam.Table, plugin string) bool {
+	return slices.Contains(pluginList(t), plugin)
+}
+
+// pluginList is image_raw.enable_pub_plugins.
+func pluginList(t *rosparam.Table) []string {
 	v, _ := t.Get(pITPlugins)
-	return slices.Contains(v.StringArray, plugin)
+	return v.StringArray
 }
 
 // EncodingAuto is output_encoding's default: image_raw's encoding follows

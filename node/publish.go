@@ -252,8 +252,3 @@ func publishCDR(p *rclx.Publisher, m cdr.Message) error {
 	}
 	return p.Publish(out)
 }
-
-func pluginList(t *rosparam.Table) []string {
-	v, _ := t.Get(pITPlugins)
-	return v.StringArray
-}
