@@ -21,18 +21,10 @@ const (
 	JPEG  PixelFormat = "jpeg"        // Data is one complete JPEG image
 )
 
-// BytesPerPixel is the packed size of one pixel, 0 for compressed formats.
-func (p PixelFormat) BytesPerPixel() int {
-	switch p {
-	case RGB8, BGR8:
-		return 3
-	case Mono8:
-		return 1
-	case YUYV, UYVY:
-		return 2
-	}
-	return 0
-}
+// BytesPerPixel is the packed size of one pixel, 0 for compressed formats:
+// the jpeg package's for the same layout (every packed format here is one
+// it reads or writes, turboFormats).
+func (p PixelFormat) BytesPerPixel() int { return turboFormats[p].BytesPerPixel() }
 
 // Compressed reports whether Data is a compressed image rather than pixels.
 func (p PixelFormat) Compressed() bool { return p == JPEG }
