@@ -150,6 +150,17 @@ func mustOpen(t testing.TB, uri string, req Request) Source {
 }
 
 // wantErrKind checks err is set, of the right kind, and names want.
+// wantOpenRefused opens uri with req, which must fail as wantErrKind says
+// (a source that opens anyway is closed, and the test fails).
+func wantOpenRefused(t testing.TB, uri string, req Request, config bool, want string) {
+	t.Helper()
+	src, err := Open(uri, req)
+	if err == nil {
+		src.Close()
+	}
+	wantErrKind(t, err, config, want)
+}
+
 func wantErrKind(t testing.TB, err error, config bool, want string) {
 	t.Helper()
 	switch {

@@ -124,11 +124,7 @@ func TestRawFileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src, err := Open(tt.uri, tt.req)
-			if err == nil {
-				src.Close()
-			}
-			wantErrKind(t, err, tt.config, tt.mentions)
+			wantOpenRefused(t, tt.uri, tt.req, tt.config, tt.mentions)
 		})
 	}
 }
