@@ -16,9 +16,8 @@ type Args struct {
 	rcl  *rclgo.Args
 }
 
-// ParseArgs splits args and has rcl parse the ROS part. Unknown ROS
-// arguments are reported by Start, which reads rcl's verdict from the
-// context.
+// ParseArgs splits args and has rcl parse the ROS part; unknown ROS
+// arguments are an error naming them.
 func ParseArgs(args []string) (*Args, error) {
 	a := &Args{}
 	in := false
@@ -43,5 +42,8 @@ func ParseArgs(args []string) (*Args, error) {
 		return nil, fmt.Errorf("bad --ros-args %q: %w", strings.Join(a.ROS, " "), rclgoError(err))
 	}
 	a.rcl = rcl
+	if err := a.checkUnknown(); err != nil {
+		return nil, err
+	}
 	return a, nil
 }

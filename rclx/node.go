@@ -3,11 +3,7 @@ package rclx
 /*
 #cgo LDFLAGS: -lrcl -lrcutils
 #include <stdlib.h>
-#include <rcl/arguments.h>
-#include <rcl/context.h>
 #include <rcl/node.h>
-
-static rcl_arguments_t *rclx_global_arguments(const rcl_node_t *n) { return &n->context->global_arguments; }
 */
 import "C"
 
@@ -16,7 +12,6 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
-	"strings"
 	"unsafe"
 
 	"github.com/tiiuae/rclgo/pkg/rclgo"
@@ -55,9 +50,6 @@ func Start(args *Args, name string, largest int) (_ *Node, err error) {
 	if n.handle, err = nodeHandle(n.Node); err != nil {
 		return nil, err
 	}
-	if err := n.checkUnknownArgs(); err != nil {
-		return nil, err
-	}
 	n.log = slog.New(NewLogHandler(n.Node.Logger()))
 	if note != "" {
 		n.log.Info(note)
@@ -70,31 +62,6 @@ func (n *Node) Log() *slog.Logger { return n.log }
 
 // Close destroys the node and shuts rcl down.
 func (n *Node) Close() error { return errors.Join(n.Node.Close(), n.Context.Close()) }
-
-// checkUnknownArgs refuses ROS arguments rcl did not recognise.
-func (n *Node) checkUnknownArgs() error {
-	ga := C.rclx_global_arguments(n.handle)
-	count := int(C.rcl_arguments_get_count_unparsed_ros(ga))
-	if count <= 0 {
-		return nil
-	}
-	var idx *C.int
-	if err := check("listing unknown --ros-args", func() C.rcl_ret_t {
-		return C.rcl_arguments_get_unparsed_ros(ga, C.rcl_get_default_allocator(), &idx)
-	}); err != nil {
-		return err
-	}
-	defer C.free(unsafe.Pointer(idx))
-	// rcl's indices count from the --ros-args marker ParseArgs put first.
-	argv := append([]string{"--ros-args"}, n.args.ROS...)
-	var bad []string
-	for _, j := range unsafe.Slice(idx, count) {
-		if int(j) >= 0 && int(j) < len(argv) {
-			bad = append(bad, argv[j])
-		}
-	}
-	return fmt.Errorf("unknown --ros-args %q (allowed: -r/--remap, -p/--param, --params-file, --log-level, --enclave, -e, --log-config-file, --[disable-]stdout-logs, --[disable-]rosout-logs, --[disable-]external-lib-logs)", strings.Join(bad, " "))
-}
 
 // ResolveTopic is the full name a publisher of topic gets on this node, as
 // rcl_node_resolve_name makes it: expanded against the node's name and

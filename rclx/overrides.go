@@ -97,6 +97,36 @@ func (a *Args) FullyQualifiedName(name string) (string, error) {
 	return strings.TrimSuffix(namespace, "/") + "/" + name, nil
 }
 
+// checkUnknown refuses ROS arguments rcl did not recognise, before
+// anything starts.
+func (a *Args) checkUnknown() error {
+	ga, release, err := argsHandle(a.rcl)
+	if err != nil {
+		return err
+	}
+	defer release()
+	count := int(C.rcl_arguments_get_count_unparsed_ros(ga))
+	if count <= 0 {
+		return nil
+	}
+	var idx *C.int
+	if err := check("listing unknown --ros-args", func() C.rcl_ret_t {
+		return C.rcl_arguments_get_unparsed_ros(ga, C.rcl_get_default_allocator(), &idx)
+	}); err != nil {
+		return err
+	}
+	defer C.free(unsafe.Pointer(idx))
+	// rcl's indices count from the --ros-args marker ParseArgs put first.
+	argv := append([]string{"--ros-args"}, a.ROS...)
+	var bad []string
+	for _, j := range unsafe.Slice(idx, count) {
+		if int(j) >= 0 && int(j) < len(argv) {
+			bad = append(bad, argv[j])
+		}
+	}
+	return fmt.Errorf("unknown --ros-args %q (allowed: -r/--remap, -p/--param, --params-file, --log-level, --enclave, -e, --log-config-file, --[disable-]stdout-logs, --[disable-]rosout-logs, --[disable-]external-lib-logs)", strings.Join(bad, " "))
+}
+
 func overridesFor(fqn string, groups ...[]paramSection) map[string]rosparam.Value {
 	out := map[string]rosparam.Value{}
 	for _, group := range groups {

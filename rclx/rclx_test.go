@@ -209,15 +209,9 @@ func TestBadArgs(t *testing.T) {
 			}
 		}
 	}
-	args, err := ParseArgs([]string{"--ros-args", "--bogus"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n, err := Start(args, "webcam", 0); err == nil || !strings.Contains(err.Error(), `"--bogus"`) {
-		if n != nil {
-			n.Close()
-		}
-		t.Fatalf("Start with --bogus: %v, want an error naming it", err)
+	// Unknown ROS arguments are refused before rcl starts.
+	if _, err := ParseArgs([]string{"--ros-args", "-p", "x:=1", "--bogus"}); err == nil || !strings.Contains(err.Error(), `"--bogus"`) {
+		t.Fatalf("ParseArgs with --bogus: %v, want an error naming it", err)
 	}
 }
 
