@@ -17,6 +17,10 @@ package jpeg
 #cgo nocallback wc_split_packed422
 #cgo noescape wc_compress_planes422
 #cgo nocallback wc_compress_planes422
+#cgo noescape wc_decompress_yuv
+#cgo nocallback wc_decompress_yuv
+#cgo noescape wc_encode_yuv
+#cgo nocallback wc_encode_yuv
 #include <turbojpeg.h>
 
 // Out-parameters are returned in a struct by value: taking the address of a
@@ -92,6 +96,25 @@ static long wc_compress_planes422(tjhandle h, const unsigned char *y,
 		return -1;
 	return (long)size;
 }
+
+// Decompresses into three planes (one for grayscale: u and v unused) at the
+// given, possibly scaled, size; each plane's stride is its own width.
+static int wc_decompress_yuv(tjhandle h, const unsigned char *buf, unsigned long n,
+		unsigned char *y, unsigned char *u, unsigned char *v, int width, int height,
+		int ys, int cs, int flags) {
+	unsigned char *planes[3] = {y, u, v};
+	int strides[3] = {ys, cs, cs};
+	return tjDecompressToYUVPlanes(h, buf, n, planes, width, strides, height, flags);
+}
+
+// Converts packed RGB/BGR/gray pixels into YCbCr planes at subsamp (SIMD).
+static int wc_encode_yuv(tjhandle h, const unsigned char *src, int width, int pitch,
+		int height, int pf, unsigned char *y, unsigned char *u, unsigned char *v,
+		int ys, int cs, int subsamp, int flags) {
+	unsigned char *planes[3] = {y, u, v};
+	int strides[3] = {ys, cs, cs};
+	return tjEncodeYUVPlanes(h, src, width, pitch, height, pf, planes, strides, subsamp, flags);
+}
 */
 import "C"
 
@@ -148,6 +171,40 @@ func compressPlanes422(h handle, y, u, v []byte, width, height int, out []byte, 
 	n := C.wc_compress_planes422(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width),
 		C.int(height), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
 	return int(n), n >= 0
+}
+
+// decompressYUV decodes into planes already sized by the caller (planeWidth,
+// planeHeight); width and height 0 mean the JPEG's own size.
+func decompressYUV(h handle, jpeg, y, u, v []byte, width, height, ys, cs, flags int) bool {
+	return C.wc_decompress_yuv(C.tjhandle(h), ptr(jpeg), C.ulong(len(jpeg)), ptr(y), ptr(u), ptr(v),
+		C.int(width), C.int(height), C.int(ys), C.int(cs), C.int(flags)) == 0
+}
+
+// encodeYUV converts src into planes already sized by the caller.
+func encodeYUV(h handle, src []byte, width, pitch, height int, pf pixelFormat, y, u, v []byte, ys, cs, subsamp, flags int) bool {
+	return C.wc_encode_yuv(C.tjhandle(h), ptr(src), C.int(width), C.int(pitch), C.int(height), C.int(pf),
+		ptr(y), ptr(u), ptr(v), C.int(ys), C.int(cs), C.int(subsamp), C.int(flags)) == 0
+}
+
+// planeWidth and planeHeight are TurboJPEG's plane sizes: component 0 is Y,
+// 1 and 2 are chroma (rounded up for odd sizes).
+func planeWidth(component, width, subsamp int) int {
+	return int(C.tjPlaneWidth(C.int(component), C.int(width), C.int(subsamp)))
+}
+
+func planeHeight(component, height, subsamp int) int {
+	return int(C.tjPlaneHeight(C.int(component), C.int(height), C.int(subsamp)))
+}
+
+// scalingFactors lists the num/denom pairs TurboJPEG can decode at.
+func scalingFactors() [][2]int {
+	var n C.int
+	sf := C.tjGetScalingFactors(&n)
+	out := make([][2]int, int(n))
+	for i, f := range unsafe.Slice(sf, int(n)) {
+		out[i] = [2]int{int(f.num), int(f.denom)}
+	}
+	return out
 }
 
 // bufSize is TurboJPEG's worst-case JPEG size for an image, what
