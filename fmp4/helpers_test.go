@@ -43,7 +43,9 @@ type encoding struct {
 }
 
 // encode makes a raw Annex-B H.264 stream of testsrc2 at 30 fps, a keyframe
-// every 30 frames.
+// every 30 frames. Preset superfast rather than ultrafast: ultrafast turns
+// off CABAC and 8x8 transforms, and x264 then writes every stream as
+// Constrained Baseline whatever -profile says.
 func encode(t *testing.T, e encoding) []byte {
 	t.Helper()
 	if e.pixFmt == "" {
@@ -56,7 +58,7 @@ func encode(t *testing.T, e encoding) []byte {
 	args := []string{"-nostdin", "-v", "error", "-f", "lavfi",
 		"-i", "testsrc2=size=" + itoa(e.width) + "x" + itoa(e.height) + ":rate=30",
 		"-frames:v", itoa(e.frames), "-pix_fmt", e.pixFmt,
-		"-c:v", "libx264", "-preset", "ultrafast", "-profile:v", e.profile, "-g", "30",
+		"-c:v", "libx264", "-preset", "superfast", "-profile:v", e.profile, "-g", "30",
 		"-threads", "1"}
 	if e.zeroLatency {
 		args = append(args, "-tune", "zerolatency")
