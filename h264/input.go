@@ -1,0 +1,240 @@
+package h264
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"unsafe"
+
+	"webcam/capture"
+	"webcam/jpeg"
+)
+
+// input turns capture frames into the encoder's I420 picture. Where a
+// frame's planes can be written straight into x264's picture (its size, and
+// 4:2:0 for a JPEG), they are; otherwise they go through yuv and are scaled
+// (box filter) and chroma-resampled into it. A frame with an odd side loses
+// its last column or row (EvenSize) rather than being resampled for it.
+//
+// Colour: every path gives full-range BT.601 (JFIF) planes, which the SPS
+// signals. JPEG and TurboJPEG's RGB conversion are full range already;
+// YUYV and UYVY, video range as V4L2 cameras send them, are expanded.
+type input struct {
+	dec  *jpeg.Decoder // made on the first JPEG frame
+	conv *jpeg.Encoder // made on the first RGB or BGR frame
+	yuv  jpeg.YUV      // a frame's planes when they cannot go straight into the picture
+}
+
+func (in *input) close() {
+	if in.dec != nil {
+		in.dec.Close()
+		in.dec = nil
+	}
+	if in.conv != nil {
+		in.conv.Close()
+		in.conv = nil
+	}
+}
+
+var formats = []capture.PixelFormat{capture.JPEG, capture.RGB8, capture.BGR8, capture.Mono8, capture.YUYV, capture.UYVY}
+
+// load fills pic from f.
+func (in *input) load(f *capture.Frame, pic picture) error {
+	if f.Format == capture.JPEG {
+		return in.loadJPEG(f, pic)
+	}
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	w, h := EvenSize(f.Width, f.Height)
+	if w == 0 || h == 0 {
+		return fmt.Errorf("%dx%d is too small for 4:2:0", f.Width, f.Height)
+	}
+	dst := &in.yuv
+	direct := w == pic.width && h == pic.height && pic.tight()
+	if direct {
+		v := pic.view()
+		dst = &v
+	} else {
+		i420Layout(dst, w, h)
+	}
+	switch f.Format {
+	case capture.RGB8, capture.BGR8:
+		if err := in.rgbToYUV(dst, f, w, h); err != nil {
+			return err
+		}
+	case capture.Mono8:
+		monoToI420(dst, f.Data, f.Step, w, h)
+	case capture.YUYV:
+		packed422ToI420(dst, f.Data, f.Step, w, h, 0, 1, 2, 3)
+	case capture.UYVY:
+		packed422ToI420(dst, f.Data, f.Step, w, h, 1, 0, 3, 2)
+	default:
+		return fmt.Errorf("cannot encode pixel format %q (supported: %v)", f.Format, formats)
+	}
+	return toPicture(dst, pic)
+}
+
+func (in *input) rgbToYUV(dst *jpeg.YUV, f *capture.Frame, w, h int) error {
+	if in.conv == nil {
+		c, err := jpeg.NewEncoder()
+		if err != nil {
+			return err
+		}
+		in.conv = c
+	}
+	tf := jpeg.RGB8
+	if f.Format == capture.BGR8 {
+		tf = jpeg.BGR8
+	}
+	img := jpeg.Image{Pix: f.Data, Width: w, Height: h, Stride: f.Step, Format: tf}
+	return in.conv.EncodeYUV(dst, img, jpeg.Sub420)
+}
+
+// loadJPEG decodes to YCbCr planes, no RGB: straight into the picture when
+// the JPEG is 4:2:0 and its size, or a TurboJPEG scaling factor of it, is
+// the picture's.
+func (in *input) loadJPEG(f *capture.Frame, pic picture) error {
+	if in.dec == nil {
+		d, err := jpeg.NewDecoder()
+		if err != nil {
+			return err
+		}
+		in.dec = d
+	}
+	w, h, s, err := in.dec.Header(f.Data)
+	if err != nil {
+		return err
+	}
+	dw, dh := 0, 0 // the JPEG's own size
+	if (w != pic.width || h != pic.height) && jpeg.IsScaledSize(w, h, pic.width, pic.height) {
+		dw, dh = pic.width, pic.height
+	}
+	dst := &in.yuv
+	fits := (dw != 0 || (w == pic.width && h == pic.height)) && s == jpeg.Sub420 && pic.tight()
+	if fits {
+		v := pic.view()
+		dst = &v
+	}
+	if err := in.dec.DecodeYUV(dst, f.Data, dw, dh); err != nil {
+		return err
+	}
+	return toPicture(dst, pic)
+}
+
+// toPicture crops, scales and resamples src into pic; nothing when src is
+// pic's own planes.
+func toPicture(src *jpeg.YUV, pic picture) error {
+	if len(src.Y) > 0 && unsafe.SliceData(src.Y) == unsafe.SliceData(pic.y) {
+		return nil
+	}
+	w, h := EvenSize(src.Width, src.Height)
+	if !scalePlaneChecked(src.Y, src.YStride, w, h, pic.y, pic.yStride, pic.width, pic.height) {
+		return errors.New("luma plane smaller than its size")
+	}
+	cw, ch := pic.width/2, pic.height/2
+	if src.ChromaWidth == 0 { // grayscale JPEG
+		fillPlane(pic.u, pic.cStride, cw, ch, 128)
+		fillPlane(pic.v, pic.cStride, cw, ch, 128)
+		return nil
+	}
+	// The chroma under the cropped image, whatever the JPEG's subsampling.
+	sw, sh := max(1, w*src.ChromaWidth/src.Width), max(1, h*src.ChromaHeight/src.Height)
+	if !scalePlaneChecked(src.Cb, src.ChromaWidth, sw, sh, pic.u, pic.cStride, cw, ch) ||
+		!scalePlaneChecked(src.Cr, src.ChromaWidth, sw, sh, pic.v, pic.cStride, cw, ch) {
+		return errors.New("chroma plane smaller than its size")
+	}
+	return nil
+}
+
+// scalePlaneChecked is scalePlane once both regions are known to fit.
+func scalePlaneChecked(src []byte, sstride, sw, sh int, dst []byte, dstride, dw, dh int) bool {
+	fits := func(b []byte, stride, w, h int) bool { return w <= stride && len(b) >= stride*(h-1)+w }
+	if sw < 1 || sh < 1 || !fits(src, sstride, sw, sh) || !fits(dst, dstride, dw, dh) {
+		return false
+	}
+	scalePlane(src, sstride, sw, sh, dst, dstride, dw, dh)
+	return true
+}
+
+func fillPlane(p []byte, stride, w, h int, v byte) {
+	for y := 0; y < h; y++ {
+		row := p[y*stride : y*stride+w]
+		for i := range row {
+			row[i] = v
+		}
+	}
+}
+
+// tight reports whether the planes are packed as TurboJPEG writes them
+// (stride = width), so a decode or conversion can land in them directly.
+func (p picture) tight() bool { return p.yStride == p.width && p.cStride == p.width/2 }
+
+// view is the picture's planes as a jpeg.YUV with no spare capacity, so a
+// TurboJPEG call that needs other sizes allocates rather than overrun.
+func (p picture) view() jpeg.YUV {
+	ys, cs := p.width*p.height, p.width/2*(p.height/2)
+	return jpeg.YUV{
+		Y: p.y[:ys:ys], Cb: p.u[:cs:cs], Cr: p.v[:cs:cs],
+		Width: p.width, Height: p.height, YStride: p.width,
+		ChromaWidth: p.width / 2, ChromaHeight: p.height / 2, Subsampling: jpeg.Sub420,
+	}
+}
+
+// i420Layout sizes y as tight I420 for an even w×h, reusing its planes.
+func i420Layout(y *jpeg.YUV, w, h int) {
+	grow := func(b []byte, n int) []byte {
+		if cap(b) < n {
+			return make([]byte, n)
+		}
+		return b[:n]
+	}
+	y.Width, y.Height, y.YStride = w, h, w
+	y.ChromaWidth, y.ChromaHeight, y.Subsampling = w/2, h/2, jpeg.Sub420
+	y.Y = grow(y.Y, w*h)
+	y.Cb = grow(y.Cb, w/2*(h/2))
+	y.Cr = grow(y.Cr, w/2*(h/2))
+}
+
+// monoToI420: luma as it is, neutral chroma.
+func monoToI420(dst *jpeg.YUV, src []byte, step, w, h int) {
+	for y := 0; y < h; y++ {
+		copy(dst.Y[y*dst.YStride:y*dst.YStride+w], src[y*step:y*step+w])
+	}
+	fillPlane(dst.Cb, dst.ChromaWidth, w/2, h/2, 128)
+	fillPlane(dst.Cr, dst.ChromaWidth, w/2, h/2, 128)
+}
+
+// Video range (Y 16..235, C 16..240) to full range, as lookup tables.
+var lumaFull, chromaFull = rangeTables()
+
+func rangeTables() (luma, chroma [256]byte) {
+	clamp := func(v float64) byte { return byte(min(255, max(0, math.Round(v)))) }
+	for i := range 256 {
+		luma[i] = clamp(float64(i-16) * 255 / 219)
+		chroma[i] = clamp(128 + float64(i-128)*255/224)
+	}
+	return luma, chroma
+}
+
+// packed422ToI420 converts YUYV or UYVY (byte offsets of Y0, U, Y1, V in each
+// four-byte pair) to I420: luma as it is, chroma averaged over row pairs, both
+// expanded to full range. w and h are even.
+func packed422ToI420(dst *jpeg.YUV, src []byte, step, w, h, y0, uo, y1, vo int) {
+	pairs := w / 2
+	for r := 0; r < h; r += 2 {
+		a := src[r*step : r*step+4*pairs]
+		b := src[(r+1)*step : (r+1)*step+4*pairs]
+		ya := dst.Y[r*dst.YStride : r*dst.YStride+w]
+		yb := dst.Y[(r+1)*dst.YStride : (r+1)*dst.YStride+w]
+		u := dst.Cb[r/2*dst.ChromaWidth : r/2*dst.ChromaWidth+pairs]
+		v := dst.Cr[r/2*dst.ChromaWidth : r/2*dst.ChromaWidth+pairs]
+		for i := range pairs {
+			p, q := a[4*i:4*i+4], b[4*i:4*i+4]
+			ya[2*i], ya[2*i+1] = lumaFull[p[y0]], lumaFull[p[y1]]
+			yb[2*i], yb[2*i+1] = lumaFull[q[y0]], lumaFull[q[y1]]
+			u[i] = chromaFull[(uint(p[uo])+uint(q[uo])+1)>>1]
+			v[i] = chromaFull[(uint(p[vo])+uint(q[vo])+1)>>1]
+		}
+	}
+}
