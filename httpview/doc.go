@@ -16,8 +16,8 @@
 // the source's size; one side alone keeps the aspect ratio, where
 // web_video_server would stretch; never more than the source's size: a
 // larger request is scaled down to fit, keeping the aspect ratio it asked
-// for, where web_video_server would scale up), default_transport and qos_profile
-// (accepted and ignored: frames come from the node itself). The topic is the
+// for, where web_video_server would scale up), qos_profile (below) and
+// default_transport (accepted and ignored: frames come as published). The topic is the
 // full name of the camera's image topic; its "/compressed" name also works and
 // then defaults to type=ros_compressed. type=ros_compressed sends the frames
 // of the node's compressed topic as they are: an MJPEG camera's own bytes (no
@@ -48,6 +48,28 @@
 // someone watches it: one subscription shared by all its viewers, ended a
 // linger (3 s) after the last one leaves. The index page links them without
 // live views, so opening it subscribes to nothing.
+//
+// qos_profile: how a graph topic is subscribed, with web_video_server's
+// names (its get_qos_profile_from_name): default (reliable), system_default
+// (the middleware's) or sensor_data (best effort), each at depth 1. Without
+// one the node picks a QoS every publisher matches (best effort if any is);
+// web_video_server then uses default, which shows nothing of a best-effort
+// camera. An explicit profile wins over that match, but one no publisher can
+// deliver to (default on best-effort-only publishers) is a 409 saying so,
+// where web_video_server would stream nothing; an unknown name is a 400
+// listing the three (web_video_server logs it and uses default). Viewers of a
+// topic with different profiles get a subscription each, under the same
+// rendition budget per topic. For the server's own cameras, whose frames come
+// from the node itself, qos_profile means nothing: a valid one is accepted
+// and dropped.
+//
+// Config.PublishRate is web_video_server's publish_rate: while a stream's
+// source sends no new frame for 1/PublishRate seconds (a paused camera, a
+// stalled topic), its last part is written again, once a period, with the
+// same bytes and X-Timestamp (web_video_server stamps repeats with the send
+// time), so proxies and browsers keep the stream open. Repeats are counted
+// apart from frames (/state: "resent") and end with the viewer. Snapshots
+// are not repeated, as there. 0 (the default, as web_video_server's -1) is off.
 //
 // Differences from web_video_server on purpose: CORS headers only when an
 // origin is configured; every value reflected into HTML is escaped (its

@@ -23,10 +23,50 @@ type Graph interface {
 	// Topics lists the image topics that can be watched now. The server
 	// drops any that collide with its own cameras' names.
 	Topics() []GraphTopic
-	// Subscribe starts receiving the topic's frames. The server calls it for
-	// the first viewer and closes the feed a linger after the last one left.
-	Subscribe(name string) (GraphFeed, error)
+	// Subscribe starts receiving the topic's frames with qos (QoSAuto: a QoS
+	// every publisher of the topic can serve). The server calls it for the
+	// first viewer of a topic and profile and closes the feed a linger after
+	// the last one left. An error wrapping ErrIncompatibleQoS means no
+	// publisher could deliver to that profile (a reliable subscription of
+	// best-effort publishers gets nothing).
+	Subscribe(name string, qos QoSProfile) (GraphFeed, error)
 }
+
+// QoSProfile is a viewer URL's qos_profile: how the server subscribes to a
+// graph topic. The names are web_video_server's (its
+// get_qos_profile_from_name), each rmw's profile of that name.
+type QoSProfile string
+
+const (
+	// QoSAuto (no qos_profile): a QoS every publisher can serve, reliable
+	// unless one of them is best effort (web_video_server: "default").
+	QoSAuto          QoSProfile = ""
+	QoSDefault       QoSProfile = "default"        // rmw_qos_profile_default: reliable, volatile
+	QoSSystemDefault QoSProfile = "system_default" // rmw_qos_profile_system_default: the middleware's defaults
+	QoSSensorData    QoSProfile = "sensor_data"    // rmw_qos_profile_sensor_data: best effort, volatile
+	allowedQoS                  = "default, system_default, sensor_data"
+)
+
+// note is the profile for a log line: empty for QoSAuto.
+func (p QoSProfile) note() string {
+	if p == QoSAuto {
+		return ""
+	}
+	return ", qos_profile " + string(p)
+}
+
+// label names the profile in /state: "auto" for QoSAuto.
+func (p QoSProfile) label() string {
+	if p == QoSAuto {
+		return "auto"
+	}
+	return string(p)
+}
+
+// ErrIncompatibleQoS is wrapped by Graph.Subscribe's error when the asked
+// qos_profile cannot match any publisher of the topic; the viewer gets a 409
+// saying so rather than a stream that never shows a frame.
+var ErrIncompatibleQoS = errors.New("no publisher of the topic can deliver to this qos_profile")
 
 // GraphTopic is one image topic of the ROS graph.
 type GraphTopic struct {
@@ -50,16 +90,17 @@ const (
 var errGraphClosed = errors.New("the server is shutting down")
 
 // graphSet reference-counts the server's subscriptions to graph topics: the
-// first viewer of a topic subscribes, the others share its frames (and its
-// encodes), and the last one to leave ends it after the linger, so a reload
-// or a snapshot a second does not resubscribe each time.
+// first viewer of a topic and qos_profile subscribes, the others share its
+// frames (and its encodes), and the last one to leave ends it after the
+// linger, so a reload or a snapshot a second does not resubscribe each time.
+// Viewers of one topic with different profiles get one subscription each.
 type graphSet struct {
 	src    Graph
 	linger time.Duration
 	log    *slog.Logger
 
 	mu     sync.Mutex
-	subs   map[string]*graphSub
+	subs   map[graphKey]*graphSub
 	closed bool
 
 	listMu sync.Mutex
@@ -67,8 +108,15 @@ type graphSet struct {
 	listAt time.Time
 }
 
+// graphKey is one subscription: a topic with one qos_profile.
+type graphKey struct {
+	name string
+	qos  QoSProfile
+}
+
 type graphSub struct {
-	topic *topic // shared by the topic's viewers: frames and rate
+	key   graphKey
+	topic *topic // shared by the subscription's viewers: frames and rate
 	feed  GraphFeed
 	refs  int
 	gen   int // bumped when the last viewer leaves: a newer leave voids older timers
@@ -79,7 +127,7 @@ func newGraphSet(src Graph, linger time.Duration, log *slog.Logger) *graphSet {
 	if linger <= 0 {
 		linger = defaultGraphLinger
 	}
-	return &graphSet{src: src, linger: linger, log: log, subs: map[string]*graphSub{}}
+	return &graphSet{src: src, linger: linger, log: log, subs: map[graphKey]*graphSub{}}
 }
 
 // topics is the graph's image topics, queried at most once per graphListTTL.
@@ -97,23 +145,25 @@ func (g *graphSet) topics() []GraphTopic {
 	return g.list
 }
 
-// acquire joins name's subscription, subscribing for the first viewer. The
-// returned release must be called once when the viewer is done.
-func (g *graphSet) acquire(name, typ string) (*topic, func(), error) {
+// acquire joins the subscription to name with qos, subscribing for the
+// first viewer. The returned release must be called once when the viewer is
+// done.
+func (g *graphSet) acquire(name, typ string, qos QoSProfile) (*topic, func(), error) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {
 		return nil, nil, errGraphClosed
 	}
-	sub := g.subs[name]
+	key := graphKey{name, qos}
+	sub := g.subs[key]
 	if sub == nil {
-		feed, err := g.src.Subscribe(name) // under the lock: two first viewers must not both subscribe
+		feed, err := g.src.Subscribe(name, qos) // under the lock: two first viewers must not both subscribe
 		if err != nil {
 			return nil, nil, err
 		}
-		sub = &graphSub{topic: &topic{name: name, graph: typ, frames: feed.Frames(), feed: feed}, feed: feed}
-		g.subs[name] = sub
-		g.log.Info(fmt.Sprintf("http: subscribed to %s (%s) for its viewers", name, typ))
+		sub = &graphSub{key: key, topic: &topic{name: name, graph: typ, qos: qos, frames: feed.Frames(), feed: feed}, feed: feed}
+		g.subs[key] = sub
+		g.log.Info(fmt.Sprintf("http: subscribed to %s (%s%s) for its viewers", name, typ, qos.note()))
 	}
 	sub.refs++
 	if sub.idle != nil {
@@ -132,7 +182,7 @@ func (g *graphSet) release(sub *graphSub) {
 		return
 	}
 	if g.closed {
-		delete(g.subs, sub.topic.name)
+		delete(g.subs, sub.key)
 		go g.end(sub, "the server closed")
 		return
 	}
@@ -144,17 +194,17 @@ func (g *graphSet) release(sub *graphSub) {
 // expire ends a subscription nobody came back to within the linger.
 func (g *graphSet) expire(sub *graphSub, gen int) {
 	g.mu.Lock()
-	if sub.refs > 0 || sub.gen != gen || g.subs[sub.topic.name] != sub {
+	if sub.refs > 0 || sub.gen != gen || g.subs[sub.key] != sub {
 		g.mu.Unlock()
 		return
 	}
-	delete(g.subs, sub.topic.name)
+	delete(g.subs, sub.key)
 	g.mu.Unlock()
 	g.end(sub, "no viewer for "+g.linger.String())
 }
 
 func (g *graphSet) end(sub *graphSub, why string) {
-	msg := fmt.Sprintf("http: unsubscribed from %s (%s)", sub.topic.name, why)
+	msg := fmt.Sprintf("http: unsubscribed from %s%s (%s)", sub.topic.name, sub.key.qos.note(), why)
 	level := slog.LevelInfo
 	if err := sub.feed.Close(); err != nil {
 		msg, level = msg+": "+err.Error(), slog.LevelWarn
@@ -162,13 +212,17 @@ func (g *graphSet) end(sub *graphSub, why string) {
 	g.log.Log(context.Background(), level, msg)
 }
 
-// subscribed is the topics subscribed now, viewed or lingering.
-func (g *graphSet) subscribed() map[string]*topic {
+// subscribed is the subscriptions now, viewed or lingering, by topic name:
+// one per qos_profile its viewers asked for.
+func (g *graphSet) subscribed() map[string][]*topic {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	out := make(map[string]*topic, len(g.subs))
-	for name, sub := range g.subs {
-		out[name] = sub.topic
+	out := make(map[string][]*topic, len(g.subs))
+	for key, sub := range g.subs {
+		out[key.name] = append(out[key.name], sub.topic)
+	}
+	for _, ts := range out {
+		slices.SortFunc(ts, func(a, b *topic) int { return cmp.Compare(a.qos, b.qos) })
 	}
 	return out
 }
@@ -179,12 +233,12 @@ func (g *graphSet) close() {
 	g.mu.Lock()
 	g.closed = true
 	var idle []*graphSub
-	for name, sub := range g.subs {
+	for key, sub := range g.subs {
 		if sub.refs == 0 {
 			if sub.idle != nil {
 				sub.idle.Stop()
 			}
-			delete(g.subs, name)
+			delete(g.subs, key)
 			idle = append(idle, sub)
 		}
 	}
@@ -230,7 +284,10 @@ func (s *Server) openView(q url.Values) (viewRequest, func(), *requestError) {
 	if req.topic.graph == "" {
 		return req, func() {}, nil
 	}
-	t, release, err := s.graph.acquire(req.topic.name, req.topic.graph)
+	t, release, err := s.graph.acquire(req.topic.name, req.topic.graph, req.qos)
+	if errors.Is(err, ErrIncompatibleQoS) {
+		return req, nil, &requestError{http.StatusConflict, fmt.Sprintf("cannot subscribe to %s with qos_profile %s: %v", req.topic.name, req.qos, err)}
+	}
 	if err != nil {
 		return req, nil, &requestError{http.StatusServiceUnavailable, fmt.Sprintf("cannot subscribe to %s: %v", req.topic.name, err)}
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -20,9 +22,12 @@ import (
 type cameraGraph struct {
 	cams map[string]*testCamera // by topic name
 	err  error                  // what every feed's Err reports
+	// incompatible is a qos_profile no publisher can deliver to.
+	incompatible QoSProfile
 
 	mu               sync.Mutex
 	subscribes, ends map[string]int
+	profiles         []QoSProfile // of each Subscribe, in order
 	open             int
 }
 
@@ -39,13 +44,17 @@ func (g *cameraGraph) Topics() []GraphTopic {
 	return append(out, GraphTopic{Name: "/gone/image_raw", Type: "sensor_msgs/msg/Image", Publishers: 1})
 }
 
-func (g *cameraGraph) Subscribe(name string) (GraphFeed, error) {
+func (g *cameraGraph) Subscribe(name string, qos QoSProfile) (GraphFeed, error) {
 	cam := g.cams[name]
 	if cam == nil {
 		return nil, errors.New("no publisher on " + name)
 	}
+	if qos == g.incompatible && qos != QoSAuto {
+		return nil, fmt.Errorf("%w: every publisher of %s is best effort", ErrIncompatibleQoS, name)
+	}
 	g.mu.Lock()
 	g.subscribes[name]++
+	g.profiles = append(g.profiles, qos)
 	g.open++
 	g.mu.Unlock()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -232,5 +241,54 @@ func TestGraphFeedErrorAndFailures(t *testing.T) {
 	}
 	if _, end, open := g.counts("/arm/image_raw"); end != 1 || open != 0 {
 		t.Errorf("after Close: %d ends, %d open; want the lingering subscription ended", end, open)
+	}
+}
+
+// Each qos_profile of a topic is a subscription of its own, shared by the
+// viewers asking for it; /state lists them; a profile no publisher can serve
+// is a 409 that says so, and an unknown one a 400.
+func TestGraphQoSProfiles(t *testing.T) {
+	srv, g := graphServer(t, time.Hour, nil)
+	g.incompatible = QoSDefault
+	c := client()
+	for _, q := range []string{"", "&qos_profile=sensor_data", "&qos_profile=sensor_data", "&qos_profile=system_default"} {
+		resp, body := get(t, c, srv.url+"/snapshot?topic=/arm/image_raw"+q)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("snapshot%s: %d %s", q, resp.StatusCode, body)
+		}
+	}
+	g.mu.Lock()
+	profiles := slices.Clone(g.profiles)
+	g.mu.Unlock()
+	if want := []QoSProfile{QoSAuto, QoSSensorData, QoSSystemDefault}; !slices.Equal(profiles, want) {
+		t.Errorf("subscribed with %q, want %q: one subscription per profile, shared", profiles, want)
+	}
+
+	var st struct{ HTTP HTTPState }
+	_, body := get(t, c, srv.url+"/state")
+	if err := json.Unmarshal(body, &st); err != nil {
+		t.Fatal(err)
+	}
+	if gs := st.HTTP.Graph[0]; !gs.Subscribed || !slices.Equal(gs.QoS, []string{"auto", "sensor_data", "system_default"}) || gs.Seq == 0 {
+		t.Errorf("/state graph[0] = %+v, want /arm/image_raw's three subscriptions with frames", gs)
+	}
+
+	for _, tc := range []struct {
+		query   string
+		status  int
+		mention string
+	}{
+		{"&qos_profile=default", http.StatusConflict, `with qos_profile default: no publisher of the topic can deliver to this qos_profile: every publisher of /arm/image_raw is best effort`},
+		{"&qos_profile=services_default", http.StatusBadRequest, `qos_profile "services_default" is not supported; allowed: default, system_default, sensor_data`},
+	} {
+		for _, path := range []string{"/stream", "/snapshot"} {
+			resp, body := get(t, c, srv.url+path+"?topic=/arm/image_raw"+tc.query)
+			if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.mention) {
+				t.Errorf("%s%s: %d %s; want %d naming %q", path, tc.query, resp.StatusCode, body, tc.status, tc.mention)
+			}
+		}
+	}
+	if sub, _, open := g.counts("/arm/image_raw"); sub != 3 || open != 3 {
+		t.Errorf("%d subscribes, %d open; want the 3 profiles' (refused ones subscribe nothing)", sub, open)
 	}
 }

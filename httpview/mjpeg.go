@@ -1,6 +1,7 @@
 package httpview
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"webcam/capture"
+	"webcam/stream"
 )
 
 // The multipart framing, byte for byte as web_video_server's
@@ -98,6 +100,12 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 // serveParts writes the newest frame whenever the previous one has gone out,
 // until the client leaves, a write fails or the server closes. The reason is
 // returned for the log; a client that simply left is not an error.
+//
+// With Config.PublishRate set, a source that sends nothing new for a period
+// (1/PublishRate) gets its last part written again, once a period, with the
+// same bytes and X-Timestamp (web_video_server's restreamFrame, which stamps
+// the send time instead): a client can tell a repeat by its stamp. Repeats
+// are counted apart from frames (viewer.resent), and end with the viewer.
 func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) error {
 	ctx := r.Context()
 	rc := http.NewResponseController(w)
@@ -112,20 +120,35 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 		return nil
 	}
 	head := make([]byte, 0, 128)
-	var last uint64
+	var (
+		last      uint64
+		prev      *capture.Frame // the last part written, for re-sending
+		prevImage []byte
+		wrote     time.Time
+	)
 	for {
-		f, err := v.req.topic.frames.Next(ctx, last)
+		var due time.Time
+		if s.cfg.PublishRate > 0 && prev != nil {
+			due = wrote.Add(time.Duration(float64(time.Second) / s.cfg.PublishRate))
+		}
+		f, err := nextOrDue(ctx, v.req.topic.frames, last, due)
 		if err != nil {
 			return nil // client gone or server closing
 		}
-		last = f.Seq
-		v.req.topic.rate.observe(f.Seq, f.Stamp)
-		jpeg, err := s.encode(f, s.options(v.req, f))
-		if err != nil {
-			if v.failed(f.Seq, err) {
-				s.cfg.Log.Warn(fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
+		resend := f == nil
+		var image []byte
+		if resend {
+			f, image = prev, prevImage
+		} else {
+			last = f.Seq
+			v.req.topic.rate.observe(f.Seq, f.Stamp)
+			image, err = s.encode(f, s.options(v.req, f))
+			if err != nil {
+				if v.failed(f.Seq, err) {
+					s.cfg.Log.Warn(fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
+				}
+				continue
 			}
-			continue
 		}
 		if err := deadline(); err != nil {
 			if ctx.Err() != nil {
@@ -133,7 +156,7 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 			}
 			return err
 		}
-		err = writePart(w, head, v.req.contentType(), f, jpeg)
+		err = writePart(w, head, v.req.contentType(), f, image)
 		if err == nil {
 			err = rc.Flush()
 		}
@@ -146,8 +169,30 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 		default:
 			return err
 		}
-		v.sent(f.Seq, len(jpeg))
+		wrote = time.Now()
+		if resend {
+			v.resent(len(image))
+			continue
+		}
+		v.sent(f.Seq, len(image))
+		prev, prevImage = f, image
 	}
+}
+
+// nextOrDue waits for a frame newer than last, as frames.Next; with a due
+// time set it gives up then and returns nil, nil: time to re-send. A new
+// frame that is already there wins over a re-send that is due.
+func nextOrDue(ctx context.Context, frames *stream.Latest, last uint64, due time.Time) (*capture.Frame, error) {
+	if due.IsZero() {
+		return frames.Next(ctx, last)
+	}
+	wait, cancel := context.WithDeadline(ctx, due)
+	defer cancel()
+	f, err := frames.Next(wait, last)
+	if err != nil && ctx.Err() == nil {
+		return nil, nil
+	}
+	return f, err
 }
 
 func writePart(w io.Writer, head []byte, contentType string, f *capture.Frame, jpeg []byte) error {

@@ -42,7 +42,8 @@ type viewRequest struct {
 	quality int
 	width   int // 0: the source's
 	height  int
-	invert  bool // rotated 180° (web_video_server's invert)
+	invert  bool       // rotated 180° (web_video_server's invert)
+	qos     QoSProfile // how a graph topic is subscribed; always QoSAuto for the server's own cameras
 
 	defaultType streamType // the server's, which a query may leave out
 }
@@ -122,9 +123,33 @@ func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
 		return v, err
 	}
 	v.width, v.height = max(v.width, 0), max(v.height, 0)
-	// default_transport and qos_profile pick how web_video_server subscribes;
-	// here frames come from the node itself, so they do not apply.
+	if v.qos, err = qosParam(q); err != nil {
+		return v, err
+	}
+	if v.topic.graph == "" {
+		v.qos = QoSAuto // the server's own camera: frames come from the node itself, nothing is subscribed
+	}
+	// default_transport picks web_video_server's image_transport subscriber;
+	// here frames come as they are published (CompressedImage topics pass
+	// through), so it does not apply.
 	return v, nil
+}
+
+// qosParam reads qos_profile: one of web_video_server's names, or none
+// (also an empty value): then a graph topic is subscribed with a QoS its
+// publishers match. web_video_server logs an unknown name and subscribes
+// with "default"; here it is a 400, as a typo would otherwise subscribe
+// reliable and show nothing of a best-effort camera.
+func qosParam(q url.Values) (QoSProfile, *requestError) {
+	s := q["qos_profile"]
+	if len(s) == 0 || s[0] == "" {
+		return QoSAuto, nil
+	}
+	switch p := QoSProfile(s[0]); p {
+	case QoSDefault, QoSSystemDefault, QoSSensorData:
+		return p, nil
+	}
+	return QoSAuto, badRequest("qos_profile %s is not supported; allowed: %s (or leave it out: a QoS the publishers match)", quote(s[0]), allowedQoS)
 }
 
 func intParam(q url.Values, name string, def, lo, hi int, allowed string) (int, *requestError) {
@@ -213,7 +238,7 @@ func (s *Server) options(v viewRequest, f *capture.Frame) capture.EncodeOptions 
 // String describes the request for the log.
 func (v viewRequest) String() string {
 	if v.typ == typeCompressed {
-		return v.topic.name + " as ros_compressed"
+		return v.topic.name + " as ros_compressed" + v.qos.note()
 	}
 	side := func(n int) string {
 		if n == 0 {
@@ -229,7 +254,7 @@ func (v viewRequest) String() string {
 	if v.invert {
 		inverted = ", inverted"
 	}
-	return fmt.Sprintf("%s as %s, quality %d, %s%s", v.topic.name, v.typ, v.quality, size, inverted)
+	return fmt.Sprintf("%s as %s, quality %d, %s%s%s", v.topic.name, v.typ, v.quality, size, inverted, v.qos.note())
 }
 
 // query rebuilds the request's canonical query string from parsed values only,
@@ -238,6 +263,9 @@ func (v viewRequest) query() string {
 	q := url.Values{"topic": {v.topic.name}}
 	if v.typ != v.defaultType {
 		q.Set("type", string(v.typ))
+	}
+	if v.qos != QoSAuto {
+		q.Set("qos_profile", string(v.qos))
 	}
 	if !v.encoded() {
 		return q.Encode()

@@ -71,7 +71,7 @@ func checkAccepted(t *testing.T, raw string, v viewRequest) {
 }
 
 // refusalNames: what a refusal's message starts with, per parameter.
-var refusalNames = []string{"missing topic parameter", "unknown topic ", "type ", "invert ", "quality ", "width ", "height "}
+var refusalNames = []string{"missing topic parameter", "unknown topic ", "type ", "invert ", "quality ", "width ", "height ", "qos_profile "}
 
 func checkRefusal(t *testing.T, raw string, rerr *requestError) {
 	t.Helper()

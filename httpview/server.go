@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -66,6 +67,12 @@ type Config struct {
 	// WriteTimeout bounds how long one frame may take to reach a viewer; a
 	// viewer slower than that is disconnected. 0 means 10 s.
 	WriteTimeout time.Duration
+
+	// PublishRate is web_video_server's publish_rate, in Hz: while a
+	// stream's source sends no new frame, the stream's last part is sent
+	// again at this rate, so proxies and browsers do not time it out. 0
+	// turns it off (web_video_server's default, -1, is off too).
+	PublishRate float64
 }
 
 const (
@@ -108,8 +115,9 @@ type topic struct {
 	frames *stream.Latest
 	rate   seqMeter // the camera's frame rate, as seen by its viewers
 
-	graph string    // a graph topic's ROS type; "" for the server's own cameras
-	feed  GraphFeed // a subscribed graph topic's feed
+	graph string     // a graph topic's ROS type; "" for the server's own cameras
+	qos   QoSProfile // a subscribed graph topic's qos_profile
+	feed  GraphFeed  // a subscribed graph topic's feed
 }
 
 // New checks the configuration and topics. It binds nothing: call Start or Serve.
@@ -144,6 +152,9 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 	}
 	if cfg.MaxRenditions == 0 {
 		cfg.MaxRenditions = defaultMaxRenditions
+	}
+	if !(cfg.PublishRate >= 0) || math.IsInf(cfg.PublishRate, 0) {
+		return nil, fmt.Errorf("publish rate %v Hz is not a rate ≥ 0 (0 turns re-sending off)", cfg.PublishRate)
 	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = defaultWriteTimeout

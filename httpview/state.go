@@ -27,13 +27,16 @@ type TopicState struct {
 
 // HTTPState is the "http" member of /state.
 type HTTPState struct {
-	Address    string        `json:"address"`
-	Viewers    int           `json:"viewers"`
-	MaxViewers int           `json:"max_viewers"`
-	Snapshots  uint64        `json:"snapshots"`
-	Encodes    uint64        `json:"jpeg_encodes"` // by anyone in the process since start
-	Topics     []TopicState  `json:"topics"`
-	Clients    []ViewerState `json:"clients"`
+	Address    string `json:"address"`
+	Viewers    int    `json:"viewers"`
+	MaxViewers int    `json:"max_viewers"`
+	Snapshots  uint64 `json:"snapshots"`
+	// PublishRate is Config.PublishRate: Hz at which a stalled stream's last
+	// part is sent again; 0: never.
+	PublishRate float64       `json:"publish_rate"`
+	Encodes     uint64        `json:"jpeg_encodes"` // by anyone in the process since start
+	Topics      []TopicState  `json:"topics"`
+	Clients     []ViewerState `json:"clients"`
 	// The ROS graph's other image topics (graph.go); empty without Config.Graph.
 	GraphTopics bool              `json:"graph_topics"`
 	Graph       []GraphTopicState `json:"graph"`
@@ -46,12 +49,16 @@ type GraphTopicState struct {
 	Type       string `json:"type"`
 	Publishers int    `json:"publishers"`
 	Subscribed bool   `json:"subscribed"`
-	Error      string `json:"error,omitempty"` // why its newest message gave no frame
+	// QoS is the qos_profile of each subscription ("auto": none asked, a
+	// QoS the publishers match), while subscribed.
+	QoS   []string `json:"qos_profiles,omitempty"`
+	Error string   `json:"error,omitempty"` // why its newest message gave no frame
 }
 
 func (s *Server) httpState() HTTPState {
 	clients := s.viewerStates()
-	st := HTTPState{Viewers: len(clients), MaxViewers: s.maxViewers, Clients: clients, Encodes: capture.Counts().Encodes}
+	st := HTTPState{Viewers: len(clients), MaxViewers: s.maxViewers, Clients: clients, Encodes: capture.Counts().Encodes,
+		PublishRate: s.cfg.PublishRate}
 	if a := s.Addr(); a != nil {
 		st.Address = a.String()
 	}
@@ -69,26 +76,34 @@ func (s *Server) httpState() HTTPState {
 	subscribed := s.graph.subscribed()
 	for _, g := range s.graphTopics() {
 		gs := GraphTopicState{TopicState: TopicState{Topic: g.Name}, Type: g.Type, Publishers: g.Publishers}
-		if t := subscribed[g.Name]; t != nil {
-			gs.watched(t, clients, now)
+		if ts := subscribed[g.Name]; ts != nil {
+			gs.watched(ts, clients, now)
 			delete(subscribed, g.Name)
 		}
 		st.Graph = append(st.Graph, gs)
 	}
 	for _, name := range slices.Sorted(maps.Keys(subscribed)) { // still subscribed, but no publisher is left
-		gs := GraphTopicState{Type: subscribed[name].graph}
+		gs := GraphTopicState{Type: subscribed[name][0].graph}
 		gs.watched(subscribed[name], clients, now)
 		st.Graph = append(st.Graph, gs)
 	}
 	return st
 }
 
-// watched fills in a subscribed graph topic's frames and error.
-func (gs *GraphTopicState) watched(t *topic, clients []ViewerState, now time.Time) {
-	gs.TopicState, gs.Subscribed = topicState(t, clients, now), true
-	if err := t.feed.Err(); err != nil {
-		gs.Error = err.Error()
+// watched fills in a subscribed graph topic's frames and error from its
+// subscriptions (one per qos_profile): the frames of the one with the newest.
+func (gs *GraphTopicState) watched(ts []*topic, clients []ViewerState, now time.Time) {
+	newest := ts[0]
+	for _, t := range ts {
+		gs.QoS = append(gs.QoS, t.qos.label())
+		if f, g := t.frames.Load(), newest.frames.Load(); f != nil && (g == nil || f.Stamp.After(g.Stamp)) {
+			newest = t
+		}
+		if err := t.feed.Err(); err != nil && gs.Error == "" {
+			gs.Error = err.Error()
+		}
 	}
+	gs.TopicState, gs.Subscribed = topicState(newest, clients, now), true
 }
 
 func topicState(t *topic, clients []ViewerState, now time.Time) TopicState {

@@ -20,7 +20,8 @@ type viewer struct {
 	since  time.Time
 
 	mu        sync.Mutex
-	frames    uint64 // parts written
+	frames    uint64 // parts written, of new frames
+	resends   uint64 // parts written again while the source sent nothing new (Config.PublishRate)
 	last      uint64 // Seq of the newest frame written (or skipped for an error)
 	drops     uint64 // frames skipped: newer ones arrived while this viewer was writing
 	failures  uint64 // frames that could not be encoded
@@ -72,6 +73,9 @@ func (s *Server) removeViewer(v *viewer, why error) {
 	v.mu.Lock()
 	msg := fmt.Sprintf("http: viewer %d (%s) left %s after %s: %d frames, %d dropped",
 		v.id, v.remote, v.req.topic.name, time.Since(v.since).Round(100*time.Millisecond), v.frames, v.dropsNow())
+	if v.resends > 0 {
+		msg += fmt.Sprintf(", %d re-sent", v.resends)
+	}
 	if v.failures > 0 {
 		msg += fmt.Sprintf(", %d not encoded (%s)", v.failures, v.lastError)
 	}
@@ -90,6 +94,15 @@ func (v *viewer) sent(seq uint64, n int) {
 	v.frames++
 	v.bytes += uint64(n)
 	v.rate.Add(time.Now())
+}
+
+// resent records a part written again (Config.PublishRate): its bytes, but
+// neither a frame nor a step of the viewer's frame rate.
+func (v *viewer) resent(n int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.resends++
+	v.bytes += uint64(n)
 }
 
 func (v *viewer) skipTo(seq uint64) {
@@ -132,6 +145,7 @@ type ViewerState struct {
 	Height    int     `json:"height,omitempty"`
 	Seconds   float64 `json:"seconds"`
 	Frames    uint64  `json:"frames"`
+	Resent    uint64  `json:"resent,omitempty"` // parts written again while the source sent nothing new
 	Drops     uint64  `json:"drops"`
 	Failures  uint64  `json:"failures,omitempty"`
 	Bytes     uint64  `json:"bytes"`
@@ -144,7 +158,7 @@ func (v *viewer) state(now time.Time) ViewerState {
 	defer v.mu.Unlock()
 	st := ViewerState{
 		ID: v.id, Remote: v.remote, Topic: v.req.topic.name, Type: string(v.req.typ),
-		Seconds: now.Sub(v.since).Seconds(), Frames: v.frames, Drops: v.dropsNow(),
+		Seconds: now.Sub(v.since).Seconds(), Frames: v.frames, Resent: v.resends, Drops: v.dropsNow(),
 		Failures: v.failures, Bytes: v.bytes, FPS: v.rate.Rate(now), LastError: v.lastError,
 	}
 	if v.req.typ == typeMJPEG {

@@ -16,8 +16,9 @@ import (
 
 // graphImages is the web viewer's window on the rest of the ROS graph
 // (httpview.Graph): the Image and CompressedImage topics other nodes publish,
-// each subscribed with a QoS its publishers can match while the viewer asks
-// for it. httpview shares one feed per topic among its viewers.
+// each subscribed while the viewer asks for it, with the viewer's qos_profile
+// or else a QoS its publishers can match. httpview shares one feed per topic
+// and profile among its viewers.
 type graphImages struct {
 	n *Node
 
@@ -82,8 +83,41 @@ func matchQoS(pubs []rclgo.TopicEndpointInfo) rclx.QoS {
 	return q
 }
 
-// Subscribe starts a feed of name's frames.
-func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
+// profileQoS is the subscription QoS for a viewer's qos_profile: rmw's
+// profile of that name (web_video_server's names), at depth graphDepth; with
+// none asked, matchQoS's. An explicit profile wins over the match, but one
+// that no publisher in pubs can deliver to (a reliable subscription of
+// best-effort publishers) is refused with httpview.ErrIncompatibleQoS rather
+// than subscribed and left silent. system_default is the middleware's
+// choice, which cannot be judged here: it is always tried.
+func profileQoS(name string, profile httpview.QoSProfile, pubs []rclgo.TopicEndpointInfo) (rclx.QoS, error) {
+	q := rclx.QoS{Reliability: rclx.Reliable, Durability: rclx.Volatile, History: rclx.KeepLast, Depth: graphDepth}
+	switch profile {
+	case httpview.QoSAuto:
+		return matchQoS(pubs), nil
+	case httpview.QoSDefault:
+	case httpview.QoSSensorData:
+		q.Reliability = rclx.BestEffort
+	case httpview.QoSSystemDefault:
+		return rclx.QoS{Reliability: rclx.ReliabilityDefault, Durability: rclx.DurabilitySysDefault, History: rclx.HistorySysDefault, Depth: graphDepth}, nil
+	default:
+		return q, fmt.Errorf("unknown qos_profile %q", profile)
+	}
+	if q.Reliability != rclx.Reliable || len(pubs) == 0 {
+		return q, nil // best effort takes from any publisher; with none yet, nothing to judge
+	}
+	for _, p := range pubs {
+		if p.QosProfile.Reliability != rclgo.ReliabilityBestEffort {
+			return q, nil
+		}
+	}
+	return q, fmt.Errorf("%w: %s subscribes reliable, and all %d publisher(s) of %s are best effort; "+
+		"use qos_profile=%s, or leave qos_profile out for a QoS the publishers match",
+		httpview.ErrIncompatibleQoS, profile, len(pubs), name, httpview.QoSSensorData)
+}
+
+// Subscribe starts a feed of name's frames, subscribed with profileQoS.
+func (g *graphImages) Subscribe(name string, profile httpview.QoSProfile) (httpview.GraphFeed, error) {
 	all, err := g.n.ros.GetTopicNamesAndTypes(true)
 	if err != nil {
 		return nil, fmt.Errorf("listing topics: %w", err)
@@ -102,7 +136,10 @@ func (g *graphImages) Subscribe(name string) (httpview.GraphFeed, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publishers of %s: %w", name, err)
 	}
-	qos := matchQoS(pubs)
+	qos, err := profileQoS(name, profile, pubs)
+	if err != nil {
+		return nil, err
+	}
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.closed {

@@ -3,10 +3,12 @@ package node
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,7 +86,7 @@ func TestGraphSubscription(t *testing.T) {
 		t.Fatalf("%s not listed: %+v", topic, g.Topics())
 	}
 
-	feed, err := g.Subscribe(topic)
+	feed, err := g.Subscribe(topic, httpview.QoSAuto)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +118,7 @@ func TestGraphSubscription(t *testing.T) {
 
 	goroutines := runtime.NumGoroutine()
 	for range 30 {
-		feed, err := g.Subscribe(topic)
+		feed, err := g.Subscribe(topic, httpview.QoSAuto)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,14 +131,14 @@ func TestGraphSubscription(t *testing.T) {
 	}
 
 	// closeAll (the node stopping) ends the feeds left open and refuses new ones.
-	if _, err := g.Subscribe(topic); err != nil {
+	if _, err := g.Subscribe(topic, httpview.QoSAuto); err != nil {
 		t.Fatal(err)
 	}
 	g.closeAll()
 	if s, _ := n.ros.GetSubscriptionsInfoByTopic(topic, true); len(s) != 0 {
 		t.Errorf("subscriptions after closeAll: %+v", s)
 	}
-	if _, err := g.Subscribe(topic); err == nil {
+	if _, err := g.Subscribe(topic, httpview.QoSAuto); err == nil {
 		t.Error("Subscribe after closeAll succeeded")
 	}
 }
@@ -149,6 +151,47 @@ func eventually(timeout time.Duration, cond func() bool) bool {
 		}
 		if time.Now().After(end) {
 			return false
+		}
+	}
+}
+
+// TestProfileQoS: a viewer's qos_profile is rmw's profile of that name and
+// wins over the automatic match, unless no publisher could deliver to it.
+func TestProfileQoS(t *testing.T) {
+	pub := func(r rclgo.ReliabilityPolicy, d rclgo.DurabilityPolicy) rclgo.TopicEndpointInfo {
+		return rclgo.TopicEndpointInfo{QosProfile: rclgo.QosProfile{Reliability: r, Durability: d}}
+	}
+	reliable := pub(rclgo.ReliabilityReliable, rclgo.DurabilityVolatile)
+	bestEffort := pub(rclgo.ReliabilityBestEffort, rclgo.DurabilityVolatile)
+	latched := pub(rclgo.ReliabilityReliable, rclgo.DurabilityTransientLocal)
+	cases := []struct {
+		profile      httpview.QoSProfile
+		pubs         []rclgo.TopicEndpointInfo
+		want         string // rclx.QoS's String
+		incompatible bool
+	}{
+		{httpview.QoSAuto, []rclgo.TopicEndpointInfo{reliable}, "reliable, volatile, keep_last 1", false},
+		{httpview.QoSAuto, []rclgo.TopicEndpointInfo{reliable, bestEffort}, "best_effort, volatile, keep_last 1", false},
+		{httpview.QoSAuto, []rclgo.TopicEndpointInfo{latched}, "reliable, transient_local, keep_last 1", false},
+		{httpview.QoSDefault, []rclgo.TopicEndpointInfo{latched}, "reliable, volatile, keep_last 1", false},
+		{httpview.QoSDefault, []rclgo.TopicEndpointInfo{reliable, bestEffort}, "reliable, volatile, keep_last 1", false},
+		{httpview.QoSDefault, []rclgo.TopicEndpointInfo{bestEffort, bestEffort}, "", true},
+		{httpview.QoSDefault, nil, "reliable, volatile, keep_last 1", false},
+		{httpview.QoSSensorData, []rclgo.TopicEndpointInfo{reliable}, "best_effort, volatile, keep_last 1", false},
+		{httpview.QoSSensorData, []rclgo.TopicEndpointInfo{bestEffort}, "best_effort, volatile, keep_last 1", false},
+		{httpview.QoSSystemDefault, []rclgo.TopicEndpointInfo{bestEffort}, "system_default, system_default, system_default", false},
+	}
+	for _, tc := range cases {
+		q, err := profileQoS("/arm/image_raw", tc.profile, tc.pubs)
+		switch {
+		case tc.incompatible:
+			if !errors.Is(err, httpview.ErrIncompatibleQoS) || !strings.Contains(err.Error(), "qos_profile=sensor_data") {
+				t.Errorf("%q with %d publisher(s): error %v, want ErrIncompatibleQoS suggesting sensor_data", tc.profile, len(tc.pubs), err)
+			}
+		case err != nil:
+			t.Errorf("%q with %d publisher(s): %v", tc.profile, len(tc.pubs), err)
+		case q.String() != tc.want:
+			t.Errorf("%q with %d publisher(s): %s, want %s", tc.profile, len(tc.pubs), q, tc.want)
 		}
 	}
 }

@@ -38,6 +38,7 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		User:              str(t, pHTTPUser),
 		CORSOrigin:        str(t, pHTTPCORS),
 		DefaultType:       str(t, pDefaultType),
+		PublishRate:       float(t, pHTTPRate),
 		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
 		State:             func() any { return n.State() },
 		Log:               n.log,

@@ -36,6 +36,7 @@ const (
 	pHTTPPassFile = "http_password_file"
 	pHTTPCORS     = "http_cors_origin"
 	pHTTPGraph    = "http_graph_topics"
+	pHTTPRate     = "http_publish_rate" // web_video_server's publish_rate
 	pDefaultType  = "default_stream_type"
 )
 
@@ -133,6 +134,7 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pHTTPCORS, Default: rosparam.String(""), Description: "Access-Control-Allow-Origin for the HTTP viewer; empty sends none; set at start-up only", ReadOnly: true},
 		{Name: pDefaultType, Default: rosparam.String("mjpeg"), Description: "Stream type of a viewer URL that names none (web_video_server's parameter): mjpeg, png or ros_compressed", Choices: []string{"mjpeg", "png", "ros_compressed"}, Group: groupHTTP},
 		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
+		{Name: pHTTPRate, Default: rosparam.Double(0), Description: "web_video_server's publish_rate (Hz): while a viewer's source sends no new frame, its stream's last image is sent again at this rate, so proxies and browsers do not time it out; 0 turns it off", Float: &rosparam.FloatRange{From: 0, To: 30}, Group: groupHTTP},
 	}
 	return append(specs, controlSpecs...)
 }

@@ -196,3 +196,36 @@ def test_unsupported_encoding_and_switching_off(viewer, cameras, client):
         urllib.request.urlopen(f"{base}/snapshot?topic={RAW}", timeout=5)
     assert e.value.code == 404
     wait_until(lambda: cameras.subscriptions(MONO16) == [], 5, "subscriptions ended with the graph switched off", node)
+
+
+def test_qos_profile_picks_the_subscription(viewer, cameras):
+    """qos_profile (web_video_server's names) sets how the viewer subscribes:
+    sensor_data subscribes best effort and shows the best-effort-only camera;
+    default (reliable) cannot reach it and says so with a 409 instead of a blank
+    stream; an unknown name is a 400; each profile of a topic is a subscription
+    of its own, next to the automatic one."""
+    node, base = viewer
+    wait_until(lambda: {RAW, JPEG} <= graph_of(base).keys(), 15, "graph topics listed", node)
+
+    for p in read_parts(f"{base}/stream?topic={RAW}&qos_profile=sensor_data", 3):
+        assert cv2.imdecode(np.frombuffer(p, np.uint8), cv2.IMREAD_COLOR).shape == (240, 320, 3)
+    subs = cameras.subscriptions(RAW)
+    assert len(subs) == 1 and subs[0].qos_profile.reliability == ReliabilityPolicy.BEST_EFFORT, subs
+
+    for query, code, words in ((f"topic={RAW}&qos_profile=default", 409,
+                                ["qos_profile default", "best effort", "qos_profile=sensor_data"]),
+                               (f"topic={RAW}&qos_profile=services_default", 400,
+                                ['"services_default"', "allowed: default, system_default, sensor_data"])):
+        with pytest.raises(urllib.error.HTTPError) as e:
+            urllib.request.urlopen(f"{base}/stream?{query}", timeout=10)
+        body = e.value.read().decode()
+        assert e.value.code == code and all(w in body for w in words), (e.value.code, body)
+
+    # The reliable topic: the automatic subscription is reliable, sensor_data's best effort; both at once.
+    for q in ("", "&qos_profile=sensor_data"):
+        with urllib.request.urlopen(f"{base}/snapshot?topic={JPEG}{q}", timeout=10) as r:
+            assert r.read() in cameras.jpegs
+    reliabilities = sorted(s.qos_profile.reliability for s in cameras.subscriptions(JPEG))
+    assert reliabilities == sorted([ReliabilityPolicy.RELIABLE, ReliabilityPolicy.BEST_EFFORT]), reliabilities
+    assert graph_of(base)[JPEG]["qos_profiles"] == ["auto", "sensor_data"], graph_of(base)[JPEG]
+    wait_until(lambda: cameras.subscriptions(JPEG) == [], LINGER + 7, "both subscriptions dropped after the linger", node)

@@ -155,3 +155,82 @@ def test_graph_peers_cannot_weaken_http_access(start_node, client, tmp_path):
     res = fut.result().results[0]
     assert not res.successful and "turned off at start-up" in res.reason, res.reason
     assert off.stop() == 0
+
+
+def timed_parts(r, seconds):
+    """(arrival time, X-Timestamp, bytes) of the parts an open stream sends within seconds."""
+    import time
+    out, end = [], time.monotonic() + seconds
+    stamp = None
+    while time.monotonic() < end:
+        line = r.readline()
+        if line.lower().startswith(b"x-timestamp:"):
+            stamp = line.split(b":")[1].strip().decode()
+        if not line.lower().startswith(b"content-length:"):
+            continue
+        n = int(line.split(b":")[1])
+        while r.readline() not in (b"\r\n", b""):
+            pass
+        out.append((time.monotonic(), stamp, r.read(n)))
+    return out
+
+
+def test_publish_rate_resends_a_paused_camera(start_node, client):
+    """http_publish_rate (web_video_server's publish_rate): while the camera is
+    paused (set_capture false), a stream's last image is sent again at that
+    rate, the same bytes and X-Timestamp, counted as re-sent, not as frames;
+    set to 0 live, a stream of the paused camera goes quiet."""
+    import socket
+    import time
+    from std_srvs.srv import SetBool
+    port = free_port()
+    node = start_node("-r", "__ns:=/resend", "-p", "source:=testpattern://", "-p", "image_width:=160",
+                      "-p", "image_height:=120", "-p", f"http_port:={port}", "-p", "http_address:=127.0.0.1",
+                      "-p", "http_publish_rate:=10.0")
+    base = f"http://127.0.0.1:{port}"
+    state = json.loads(wait_http(f"{base}/state", node))
+    assert state["http"]["publish_rate"] == 10.0
+    cap = client.node.create_client(SetBool, "/resend/set_capture")
+    assert cap.wait_for_service(timeout_sec=10)
+
+    def set_capture(on):
+        fut = cap.call_async(SetBool.Request(data=on))
+        assert client.spin_until(fut.done, 10)
+        assert fut.result().success, fut.result()
+
+    url = f"{base}/stream?topic=/resend/image_raw"
+    with urllib.request.urlopen(url, timeout=5) as r:
+        live = timed_parts(r, 1.0)
+        assert len({s for _, s, _ in live}) >= 10, f"{len(live)} parts of a 30 fps camera in 1 s"
+        set_capture(False)
+        paused = timed_parts(r, 3.0)
+        before = json.loads(wait_http(f"{base}/state", node))["http"]["clients"][0]
+        tail = timed_parts(r, 1.0)
+        after = json.loads(wait_http(f"{base}/state", node))["http"]["clients"][0]
+    assert after["frames"] == before["frames"] and after["resent"] >= before["resent"] + 8, (before, after)
+    last_stamp, last_image = paused[-1][1], paused[-1][2]
+    repeats = [t for t, s, b in paused + tail if s == last_stamp]
+    assert all(b == last_image for _, s, b in paused + tail if s == last_stamp), "a re-sent part differs from the frame"
+    assert len({s for _, s, _ in tail}) == 1 and tail[0][1] == last_stamp, "new frames while capture was off"
+    span = repeats[-1] - repeats[0]
+    assert span > 2.5 and 8 <= (len(repeats) - 1) / span <= 12, f"{len(repeats)} repeats over {span:.2f} s, want 10 Hz"
+    end = time.monotonic() + 3
+    while json.loads(wait_http(f"{base}/state", node))["http"]["clients"] and time.monotonic() < end:
+        time.sleep(0.1)
+    assert json.loads(wait_http(f"{base}/state", node))["http"]["clients"] == [], "the viewer that left is still listed"
+
+    # Live to 0: the viewer restarts, and a stream of the paused camera sends its last frame once.
+    cli = client.node.create_client(SetParameters, "/resend/webcam/set_parameters")
+    assert cli.wait_for_service(timeout_sec=10)
+    fut = cli.call_async(SetParameters.Request(parameters=[Parameter(name="http_publish_rate", value=ParameterValue(
+        type=ParameterType.PARAMETER_DOUBLE, double_value=0.0))]))
+    assert client.spin_until(fut.done, 10) and fut.result().results[0].successful, fut.result()
+    wait_http(f"{base}/state", node)
+    with urllib.request.urlopen(url, timeout=1.5) as r:
+        with pytest.raises((TimeoutError, socket.timeout)):
+            got = timed_parts(r, 3.0)
+            raise AssertionError(f"{len(got)} parts in 3 s, want the stream quiet after its one part")
+    st = json.loads(wait_http(f"{base}/state", node))
+    assert st["http"]["publish_rate"] == 0 and st["state"] == "paused", st
+    set_capture(True)
+    assert node.stop() == 0
