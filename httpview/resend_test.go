@@ -31,7 +31,7 @@ func TestPublishRate(t *testing.T) {
 		min, max int // parts of the stalled source within window
 	}{
 		{"off", 0, 0, 0},
-		{"20 Hz", 20, 7, 14}, // 12 at exactly 20 Hz
+		{"20 Hz", 20, 5, 14}, // 12 at exactly 20 Hz; fewer on a loaded machine
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
