@@ -18,9 +18,11 @@ type Image struct {
 // reusable buffers: after the first frame of a size nothing is allocated and
 // no new memory is touched. It is not safe for concurrent use.
 type Encoder struct {
-	// Subsampling applies to RGB8 and BGR8 input; zero means 4:2:0. Mono8
-	// always makes a grayscale JPEG, YUYV and UYVY always 4:2:2 (their own
-	// chroma resolution, so nothing is resampled).
+	// Subsampling of colour JPEGs; zero means 4:2:0, what libjpeg and so
+	// OpenCV's imencode (compressed_image_transport) write. RGB8 and BGR8
+	// take any; YUYV and UYVY take 4:2:2 (their own chroma, copied) or 4:2:0
+	// (two rows' chroma averaged: a quarter fewer blocks to code and bytes
+	// to send). Mono8 always makes a grayscale JPEG.
 	Subsampling Subsampling
 	// AccurateDCT selects the accurate forward DCT. TurboJPEG's default for
 	// compression is the fast one, which costs little accuracy; tjbench's
@@ -29,7 +31,8 @@ type Encoder struct {
 
 	h       handle
 	out     []byte // sized by tjBufSize, kept between calls (TJFLAG_NOREALLOC)
-	y, u, v []byte // planar 4:2:2 for packed input, kept between calls
+	y, u, v []byte // planar 4:2:2 or 4:2:0 for packed input, kept between calls
+	rows    []byte // two rows of 4:2:2 chroma, for the 4:2:0 split
 	cleanup runtime.Cleanup
 }
 
@@ -52,7 +55,7 @@ func (e *Encoder) Close() error {
 		destroy(e.h)
 		e.h = nil
 	}
-	e.out, e.y, e.u, e.v = nil, nil, nil, nil
+	e.out, e.y, e.u, e.v, e.rows = nil, nil, nil, nil, nil
 	return nil
 }
 
@@ -137,8 +140,12 @@ func (e *Encoder) encode(img Image, quality int, out []byte) (int, error) {
 		n, ok = compress(e.h, img.Pix, img.Width, stride, img.Height, pf, out, samp, quality, flags)
 	} else {
 		e.growPlanes(img.Width, img.Height)
-		splitPacked422(img.Pix, img.Width, stride, img.Height, img.Format == UYVY, e.y, e.u, e.v)
-		n, ok = compressPlanes422(e.h, e.y, e.u, e.v, img.Width, img.Height, out, quality, flags)
+		if samp == tjSamp420 {
+			splitPacked420(img.Pix, img.Width, stride, img.Height, img.Format == UYVY, e.y, e.u, e.v, e.rows)
+		} else {
+			splitPacked422(img.Pix, img.Width, stride, img.Height, img.Format == UYVY, e.y, e.u, e.v)
+		}
+		n, ok = compressPlanes(e.h, e.y, e.u, e.v, img.Width, img.Height, samp, out, quality, flags)
 	}
 	if !ok {
 		return 0, libError("encode", e.h)
@@ -151,7 +158,13 @@ func (e *Encoder) subsamp(f Format) (int, error) {
 	case Mono8:
 		return tjSampGray, nil
 	case YUYV, UYVY:
-		return tjSamp422, nil
+		switch e.Subsampling {
+		case SubsamplingDefault, Sub420:
+			return tjSamp420, nil
+		case Sub422:
+			return tjSamp422, nil
+		}
+		return 0, fmt.Errorf("jpeg: %v encodes at 4:2:2 or 4:2:0, not %v", f, e.Subsampling)
 	case RGB8, BGR8:
 		if s, ok := e.Subsampling.tj(); ok {
 			return s, nil
@@ -170,6 +183,9 @@ func (e *Encoder) growPlanes(width, height int) {
 	if len(e.u) < cSize {
 		e.u = make([]byte, cSize)
 		e.v = make([]byte, cSize)
+	}
+	if len(e.rows) < 2*width {
+		e.rows = make([]byte, 2*width)
 	}
 }
 

@@ -56,7 +56,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			if rw != c.w || rh != c.h {
 				t.Fatalf("image/jpeg sees %dx%d", rw, rh)
 			}
-			wantSub := map[Format]Subsampling{RGB8: Sub420, BGR8: Sub420, Mono8: SubGray, YUYV: Sub422, UYVY: Sub422}[c.f]
+			wantSub := map[Format]Subsampling{RGB8: Sub420, BGR8: Sub420, Mono8: SubGray, YUYV: Sub420, UYVY: Sub420}[c.f]
 			if _, _, s, err := d.Header(data); err != nil || s != wantSub {
 				t.Fatalf("subsampling %v (%v), want %v", s, err, wantSub)
 			}
@@ -229,5 +229,44 @@ func TestClosed(t *testing.T) {
 	d.Close() // twice is harmless
 	if _, _, _, err := d.DecodeInto(make([]byte, 3), []byte{0xff, 0xd8}, RGB8); !errors.Is(err, ErrClosed) {
 		t.Errorf("DecodeInto after Close: %v", err)
+	}
+}
+
+// Packed 4:2:2 input encodes at 4:2:0 by default (as libjpeg and OpenCV's
+// imencode do), at 4:2:2 when asked, and refuses what it cannot make.
+func TestEncodePackedSubsampling(t *testing.T) {
+	const w, h = 64, 48
+	d := newDecoder(t)
+	for _, c := range []struct {
+		f       Format
+		asked   Subsampling
+		want    Subsampling
+		refused bool
+	}{
+		{YUYV, SubsamplingDefault, Sub420, false},
+		{YUYV, Sub420, Sub420, false},
+		{YUYV, Sub422, Sub422, false},
+		{UYVY, Sub422, Sub422, false},
+		{UYVY, Sub444, 0, true},
+		{YUYV, SubGray, 0, true},
+	} {
+		t.Run(fmt.Sprintf("%v/%v", c.f, c.asked), func(t *testing.T) {
+			e := newEncoder(t)
+			e.Subsampling = c.asked
+			src := convert(cachedCameraRGB(w, h), w, h, c.f)
+			out, err := e.Encode(Image{Pix: src, Width: w, Height: h, Format: c.f}, 90)
+			if c.refused {
+				if err == nil || !strings.Contains(err.Error(), "4:2:2 or 4:2:0") {
+					t.Fatalf("err %v, want a refusal naming 4:2:2 or 4:2:0", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, _, s, err := d.Header(out); err != nil || s != c.want {
+				t.Fatalf("subsampling %v (%v), want %v", s, err, c.want)
+			}
+		})
 	}
 }

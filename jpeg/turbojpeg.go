@@ -15,12 +15,15 @@ package jpeg
 #cgo nocallback wc_compress
 #cgo noescape wc_split_packed422
 #cgo nocallback wc_split_packed422
-#cgo noescape wc_compress_planes422
-#cgo nocallback wc_compress_planes422
+#cgo noescape wc_split_packed420
+#cgo nocallback wc_split_packed420
+#cgo noescape wc_compress_planes
+#cgo nocallback wc_compress_planes
 #cgo noescape wc_decompress_yuv
 #cgo nocallback wc_decompress_yuv
 #cgo noescape wc_encode_yuv
 #cgo nocallback wc_encode_yuv
+#include <string.h>
 #include <turbojpeg.h>
 
 // Out-parameters are returned in a struct by value: taking the address of a
@@ -82,16 +85,48 @@ static void wc_split_packed422(const unsigned char *src, int width, int pitch,
 	}
 }
 
-// Compresses planar 4:2:2 (as wc_split_packed422 leaves it): the camera's own
-// chroma goes into the JPEG without an RGB round trip. out as for wc_compress.
-static long wc_compress_planes422(tjhandle h, const unsigned char *y,
+// Averages the chroma of two split rows into one (rounding up, as libjpeg's
+// own downsampler does on average), a loop gcc vectorizes.
+static void wc_average_rows(unsigned char *restrict dst, const unsigned char *restrict a,
+		const unsigned char *restrict b, int n) {
+	for (int i = 0; i < n; i++)
+		dst[i] = (unsigned char)((a[i] + b[i] + 1) >> 1);
+}
+
+// Deinterleaves YUYV or UYVY into planar 4:2:0: y of width×height, u and v of
+// width/2×ceil(height/2), each chroma row the average of two camera rows (an
+// odd last row stands alone). The 4:2:2 split runs two rows at a time, its
+// chroma going to tmp (2×width bytes: two u rows, then two v rows).
+static void wc_split_packed420(const unsigned char *src, int width, int pitch,
+		int height, int uyvy, unsigned char *y, unsigned char *u, unsigned char *v,
+		unsigned char *tmp) {
+	int pairs = width / 2;
+	unsigned char *us = tmp, *vs = tmp + 2 * pairs;
+	for (int r = 0; r < height; r += 2) {
+		int rows = r + 1 < height ? 2 : 1;
+		wc_split_packed422(src + (long)r * pitch, width, pitch, rows, uyvy, y + (long)r * width, us, vs);
+		unsigned char *ur = u + (long)(r / 2) * pairs, *vr = v + (long)(r / 2) * pairs;
+		if (rows == 1) {
+			memcpy(ur, us, pairs);
+			memcpy(vr, vs, pairs);
+			continue;
+		}
+		wc_average_rows(ur, us, us + pairs, pairs);
+		wc_average_rows(vr, vs, vs + pairs, pairs);
+	}
+}
+
+// Compresses planar YCbCr at subsamp (4:2:2 or 4:2:0, as the splits leave
+// it): the camera's own chroma goes into the JPEG without an RGB round trip.
+// out as for wc_compress.
+static long wc_compress_planes(tjhandle h, const unsigned char *y,
 		const unsigned char *u, const unsigned char *v, int width, int height,
-		unsigned char *out, unsigned long outCap, int quality, int flags) {
+		int subsamp, unsigned char *out, unsigned long outCap, int quality, int flags) {
 	const unsigned char *planes[3] = {y, u, v};
 	int strides[3] = {width, width / 2, width / 2};
 	unsigned char *buf = out;
 	unsigned long size = outCap;
-	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, TJSAMP_422, &buf,
+	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, subsamp, &buf,
 			&size, quality, flags | TJFLAG_NOREALLOC) != 0)
 		return -1;
 	return (long)size;
@@ -166,10 +201,22 @@ func splitPacked422(src []byte, width, pitch, height int, uyvy bool, y, u, v []b
 		ptr(y), ptr(u), ptr(v))
 }
 
-// compressPlanes422 compresses the planes splitPacked422 leaves; out as for compress.
-func compressPlanes422(h handle, y, u, v []byte, width, height int, out []byte, quality, flags int) (int, bool) {
-	n := C.wc_compress_planes422(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width),
-		C.int(height), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
+// splitPacked420 deinterleaves YUYV or UYVY into planar 4:2:0: y of
+// width*height bytes, u and v of width/2*ceil(height/2), tmp of 2*width.
+func splitPacked420(src []byte, width, pitch, height int, uyvy bool, y, u, v, tmp []byte) {
+	var isUYVY C.int
+	if uyvy {
+		isUYVY = 1
+	}
+	C.wc_split_packed420(ptr(src), C.int(width), C.int(pitch), C.int(height), isUYVY,
+		ptr(y), ptr(u), ptr(v), ptr(tmp))
+}
+
+// compressPlanes compresses the planes a split leaves, at subsamp (tjSamp422
+// or tjSamp420); out as for compress.
+func compressPlanes(h handle, y, u, v []byte, width, height, subsamp int, out []byte, quality, flags int) (int, bool) {
+	n := C.wc_compress_planes(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width),
+		C.int(height), C.int(subsamp), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
 	return int(n), n >= 0
 }
 
