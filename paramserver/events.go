@@ -45,11 +45,22 @@ func (s *Server) startEvents() error {
 	return nil
 }
 
-// changedEvent lists a committed batch of changes, as one event.
+// changedEvent lists a committed batch of changes, as one event: a
+// parameter declared while the node runs in new_parameters, one undeclared
+// in deleted_parameters (rosparam.Change.Declared), the others in
+// changed_parameters, as rclcpp's declare and undeclare announce them.
 func changedEvent(changes []rosparam.Change) *rcl_interfaces_msg.ParameterEvent {
-	ev := &rcl_interfaces_msg.ParameterEvent{ChangedParameters: make([]rcl_interfaces_msg.Parameter, len(changes))}
-	for i, c := range changes {
-		ev.ChangedParameters[i] = rcl_interfaces_msg.Parameter{Name: c.Name, Value: toMsgValue(c.New)}
+	ev := &rcl_interfaces_msg.ParameterEvent{}
+	for _, c := range changes {
+		p := rcl_interfaces_msg.Parameter{Name: c.Name, Value: toMsgValue(c.New)}
+		switch {
+		case c.Declared && c.Old.Type == rosparam.TypeNotSet:
+			ev.NewParameters = append(ev.NewParameters, p)
+		case c.Declared && c.New.Type == rosparam.TypeNotSet:
+			ev.DeletedParameters = append(ev.DeletedParameters, p)
+		default:
+			ev.ChangedParameters = append(ev.ChangedParameters, p)
+		}
 	}
 	return ev
 }

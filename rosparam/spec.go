@@ -3,6 +3,7 @@ package rosparam
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -22,6 +23,12 @@ type Spec struct {
 	Int         *IntRange   // for integer parameters
 	Float       *FloatRange // for double parameters
 	Choices     []string    // allowed values of a string parameter
+	// Menu lists the allowed values of an integer parameter by name (a
+	// V4L2 menu control); Int still bounds them.
+	Menu []MenuEntry
+	// ReadOnlyWhy is the refusal's reason for a ReadOnly parameter, when
+	// "set it at start-up" is not it (a camera's read-only control).
+	ReadOnlyWhy string
 	// Check adds validation the fields above cannot express.
 	Check func(Value) error
 	// Group is the owner's name for how a change takes effect (reopen a
@@ -34,10 +41,27 @@ type Spec struct {
 	AliasOf string
 }
 
+// MenuEntry is one allowed value of a menu parameter, with its name.
+type MenuEntry struct {
+	Value int64
+	Name  string
+}
+
+// MenuText lists entries as "0: Disabled, 1: 50 Hz, 2: 60 Hz".
+func MenuText(entries []MenuEntry) string {
+	parts := make([]string, len(entries))
+	for i, e := range entries {
+		parts[i] = fmt.Sprintf("%d: %s", e.Value, e.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // Constraints describes the allowed values in words, for the descriptor's
 // additional_constraints and for error messages.
 func (s *Spec) Constraints() string {
 	switch {
+	case len(s.Menu) > 0:
+		return "one of " + MenuText(s.Menu)
 	case s.Int != nil && s.Int.Step > 1:
 		return fmt.Sprintf("%d..%d in steps of %d", s.Int.From, s.Int.To, s.Int.Step)
 	case s.Int != nil:
@@ -78,6 +102,9 @@ func (s *Spec) validate(v Value) error {
 			return fmt.Errorf("parameter '%s': %d is not allowed (allowed: %s)", s.Name, v.Int, s.Constraints())
 		}
 	}
+	if len(s.Menu) > 0 && v.Type == TypeInteger && !slices.ContainsFunc(s.Menu, func(e MenuEntry) bool { return e.Value == v.Int }) {
+		return fmt.Errorf("parameter '%s': %d is not a menu entry (allowed: %s)", s.Name, v.Int, s.Constraints())
+	}
 	if s.Float != nil && v.Type == TypeDouble {
 		r := s.Float
 		if math.IsNaN(v.Double) || v.Double < r.From || v.Double > r.To {
@@ -112,4 +139,14 @@ func quoteEmpty(choices []string) []string {
 		out[i] = c
 	}
 	return out
+}
+
+// Accept returns v as the parameter holds it (coerced to its type), or why
+// it is not allowed, as a set would answer.
+func (s *Spec) Accept(v Value) (Value, error) {
+	v, err := s.coerce(v)
+	if err == nil {
+		err = s.validate(v)
+	}
+	return v, err
 }

@@ -10,6 +10,9 @@ import (
 type Change struct {
 	Name     string
 	Old, New Value
+	// Declared marks a change made by Declare or Undeclare, not by a set:
+	// Old is not set for a new parameter, New for one taken away.
+	Declared bool
 }
 
 // ApplyFunc sees a batch of validated changes before they are committed and
@@ -21,7 +24,9 @@ type ChangedFunc func(changes []Change)
 
 // Table holds declared parameters and their current values.
 type Table struct {
-	mu      sync.Mutex
+	mu sync.Mutex
+	// specs is replaced, never changed in place, once the table is made
+	// (Declare), so a copy made by With keeps a consistent set.
 	specs   map[string]*Spec
 	order   []string
 	values  map[string]Value
@@ -57,7 +62,7 @@ func NewTable(specs []Spec) (*Table, error) {
 }
 
 // twin is the parameter that always equals name ("" if none): its alias's
-// target, or the alias of a target.
+// target, or the alias of a target. Call with mu held.
 func (t *Table) twin(name string) string {
 	if s := t.specs[name]; s != nil && s.AliasOf != "" {
 		return s.AliasOf
@@ -91,7 +96,7 @@ func givenFirst(given, all map[string]Value) []string {
 
 // withTwins adds each value's twin to vals, the given name winning over
 // its alias when both are there; an error when a set gives them different
-// values.
+// values. Call with mu held.
 func (t *Table) withTwins(vals map[string]Value, strict bool) (map[string]Value, error) {
 	out := make(map[string]Value, len(vals))
 	for n, v := range vals {
@@ -127,13 +132,17 @@ func (t *Table) OnChanged(fn ChangedFunc) {
 
 // Names returns the declared names, sorted.
 func (t *Table) Names() []string {
+	t.mu.Lock()
 	out := append([]string(nil), t.order...)
+	t.mu.Unlock()
 	sort.Strings(out)
 	return out
 }
 
 // Spec returns the declaration of name.
 func (t *Table) Spec(name string) (Spec, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	s, ok := t.specs[name]
 	if !ok {
 		return Spec{}, false
@@ -153,11 +162,11 @@ func (t *Table) Get(name string) (Value, bool) {
 // parameters may be set here. Unknown names are returned as warnings; a bad
 // value is an error naming it.
 func (t *Table) Load(overrides map[string]Value) (warnings []string, err error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
 	given := overrides
 	overrides, _ = t.withTwins(overrides, false)
 	names := givenFirst(given, overrides)
-	t.mu.Lock()
-	defer t.mu.Unlock()
 	for _, n := range names {
 		s, ok := t.specs[n]
 		if !ok {
@@ -201,12 +210,13 @@ func (t *Table) Set(name string, v Value) error { return t.SetAtomically(map[str
 
 // SetAtomically changes all the given parameters, or none of them.
 func (t *Table) SetAtomically(vals map[string]Value) error {
+	t.mu.Lock()
 	given := vals
 	vals, err := t.withTwins(vals, true)
 	if err != nil {
+		t.mu.Unlock()
 		return err
 	}
-	t.mu.Lock()
 	var changes []Change
 	names := givenFirst(given, vals)
 	for _, n := range names {
@@ -225,6 +235,9 @@ func (t *Table) SetAtomically(vals map[string]Value) error {
 		}
 		if s.ReadOnly {
 			t.mu.Unlock()
+			if s.ReadOnlyWhy != "" {
+				return fmt.Errorf("parameter '%s' is read-only: %s", n, s.ReadOnlyWhy)
+			}
 			return fmt.Errorf("parameter '%s' is read-only; set it at start-up (-p %s:=... or a params file)", n, n)
 		}
 		if old := t.values[n]; !old.Equal(v) {
