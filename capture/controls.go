@@ -9,8 +9,9 @@ import (
 )
 
 // Controller is implemented by sources with camera controls (the v4l2
-// source). Names are usb_cam's parameter names (see ControlNames). Values are
-// the device's own units, as v4l2-ctl shows them, except the booleans
+// source). Names are usb_cam's parameter names (see ControlNames) or, on a
+// ControlDescriber, the device's own (ControlParamName). Values are the
+// device's own units, as v4l2-ctl shows them, except the booleans
 // autoexposure, auto_white_balance and autofocus, which are 0 or 1.
 //
 // SetControl applies a value and reads it back. It returns the value now in
@@ -53,12 +54,17 @@ var controlSpecs = []controlSpec{
 	{"exposure_time_absolute", gocv.VideoCaptureExposure, 0x9a0902, false},
 }
 
-// autoOf names the automatic mode that makes a manual control inactive.
+// autoOf names the automatic mode that makes a manual control inactive:
+// usb_cam's names, then the device controls' (ControlParamName) that are not
+// usb_cam's too.
 var autoOf = map[string]string{
 	"exposure":               "autoexposure",
 	"exposure_time_absolute": "auto_exposure",
 	"focus":                  "autofocus",
 	"white_balance":          "auto_white_balance",
+
+	"white_balance_temperature": "white_balance_automatic",
+	"focus_absolute":            "focus_automatic_continuous",
 }
 
 // AutoModeOf names the automatic mode that makes the manual control name

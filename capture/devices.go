@@ -48,15 +48,20 @@ type SizeRange struct {
 	FPSIsRange                       bool
 }
 
-// ControlInfo is one camera control the device has.
+// ControlInfo is one camera control the device has, as VIDIOC_QUERYCTRL
+// and VIDIOC_QUERYMENU describe it (controlinfo.go).
 type ControlInfo struct {
 	ID             uint32
 	Name           string // the driver's name, e.g. "Exposure, Auto"
+	Type           ControlType
 	Min, Max, Step int
 	Default        int
-	Menu           bool
+	Value          int         // the current value (Default if it cannot be read)
+	Entries        []MenuEntry // a menu's entries, in order (some values may have none)
 	ReadOnly       bool
 	Inactive       bool // e.g. manual exposure while auto exposure is on
+	Disabled       bool
+	Grabbed        bool // busy: fixed while streaming
 }
 
 // Format returns the format with the given FOURCC, or nil.

@@ -33,9 +33,9 @@ func sampleDevices() []DeviceInfo {
 			},
 			Controls: []ControlInfo{
 				{ID: 0x980900, Name: "Brightness", Min: 0, Max: 255, Step: 1, Default: 128},
-				{ID: 0x9a0901, Name: "Exposure, Auto", Min: 0, Max: 3, Step: 1, Default: 3, Menu: true},
+				{ID: 0x9a0901, Name: "Exposure, Auto", Min: 0, Max: 3, Step: 1, Default: 3, Type: ControlMenu},
 				{ID: 0x9a0902, Name: "Exposure (Absolute)", Min: 3, Max: 2047, Step: 1, Default: 250, Inactive: true},
-				{ID: 0x980918, Name: "Power Line Frequency", Min: 0, Max: 2, Default: 2, Menu: true},
+				{ID: 0x980918, Name: "Power Line Frequency", Min: 0, Max: 2, Default: 2, Type: ControlMenu},
 			},
 		},
 		{Path: "/dev/video1", Card: "HD Pro Webcam C920", Driver: "uvcvideo", Bus: "usb-0000:00:14.0-2", Kind: "metadata"},

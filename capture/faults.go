@@ -113,6 +113,11 @@ func (s *faultySource) Read() (*Frame, error) {
 	return f, err
 }
 
+var (
+	_ Controller       = (*faultySource)(nil)
+	_ ControlDescriber = (*faultySource)(nil)
+)
+
 // SetControl passes controls through to the wrapped source.
 func (s *faultySource) SetControl(name string, value float64) (float64, error) {
 	if s.st.plan.FakeControls {
@@ -131,6 +136,18 @@ func (s *faultySource) Controls() []string {
 	}
 	if c, ok := s.Source.(Controller); ok {
 		return c.Controls()
+	}
+	return nil
+}
+
+// DescribeControls describes the fake camera's controls, or the wrapped
+// source's when it can.
+func (s *faultySource) DescribeControls() []ControlInfo {
+	if s.st.plan.FakeControls {
+		return s.st.fake.DescribeControls()
+	}
+	if d, ok := s.Source.(ControlDescriber); ok {
+		return d.DescribeControls()
 	}
 	return nil
 }

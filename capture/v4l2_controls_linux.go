@@ -15,7 +15,57 @@ import (
 // its V4L2 backend passes to the driver in the driver's own units, and
 // checked against the ranges the driver reports (VIDIOC_QUERYCTRL).
 
-var _ Controller = (*v4l2Source)(nil)
+var (
+	_ Controller       = (*v4l2Source)(nil)
+	_ ControlDescriber = (*v4l2Source)(nil)
+)
+
+// DescribeControls lists the camera's controls as the driver describes
+// them now (values and flags change), on a query handle of its own.
+func (s *v4l2Source) DescribeControls() []ControlInfo {
+	fd, err := openV4L2(s.dev.Path)
+	if err != nil {
+		return s.dev.Controls
+	}
+	defer unix.Close(fd)
+	return enumControls(fd)
+}
+
+// setDeviceControl sets a control by its parameter name (ControlParamName)
+// with VIDIOC_S_CTRL, V4L2's own call (OpenCV's properties reach only
+// usb_cam's dozen), and reads back what the driver kept.
+func (s *v4l2Source) setDeviceControl(name string, value float64) (float64, error) {
+	fd, err := openV4L2(s.dev.Path)
+	if err != nil {
+		return 0, fmt.Errorf("%s: setting %s: %w", s.dev.Path, name, err)
+	}
+	defer unix.Close(fd)
+	var ci ControlInfo
+	found := false
+	for _, c := range enumControls(fd) {
+		if c.Param() == name {
+			ci, found = c, true
+		}
+	}
+	if !found {
+		return 0, fmt.Errorf("%s %s: %w", s.dev.Path, name, ErrNoControl)
+	}
+	v := int(value)
+	if err := ci.CheckValue(v); err != nil {
+		return float64(ci.Value), fmt.Errorf("%s: %w", s.dev.Path, err)
+	}
+	if ci.Inactive {
+		return float64(ci.Value), fmt.Errorf("%s: %s is inactive on this camera now (another control, such as an automatic mode, governs it)", s.dev.Path, name)
+	}
+	if err := setControl(fd, ci.ID, v); err != nil {
+		return float64(ci.Value), fmt.Errorf("%s: setting %s to %d: %w", s.dev.Path, name, v, err)
+	}
+	got, err := getControl(fd, ci.ID)
+	if err != nil || got == v {
+		return float64(v), nil // a write-only control reads back nothing
+	}
+	return float64(got), fmt.Errorf("%s: the camera kept %s at %d (asked %d)", s.dev.Path, name, got, v)
+}
 
 // Controls lists the control parameters this camera has.
 func (s *v4l2Source) Controls() []string {
@@ -41,7 +91,7 @@ func (d *DeviceInfo) control(cid uint32) (ControlInfo, bool) {
 func (s *v4l2Source) SetControl(name string, value float64) (float64, error) {
 	spec, err := lookupControl(name)
 	if err != nil {
-		return 0, err
+		return s.setDeviceControl(name, value)
 	}
 	ci, ok := s.freshControl(spec.cid)
 	if !ok {

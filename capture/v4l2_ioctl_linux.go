@@ -3,7 +3,9 @@
 package capture
 
 import (
+	"encoding/binary"
 	"errors"
+	"fmt"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -64,6 +66,18 @@ type v4l2QueryCtrl struct {
 	Reserved     [2]uint32
 }
 
+type v4l2QueryMenu struct {
+	ID    uint32
+	Index uint32
+	Name  [32]byte // union: the entry's name, or an integer menu's int64 value
+	_     uint32
+}
+
+type v4l2Control struct {
+	ID    uint32
+	Value int32
+}
+
 const (
 	iocWrite = 1
 	iocRead  = 2
@@ -74,7 +88,10 @@ func ioc(dir, nr, size uintptr) uintptr { return dir<<30 | size<<16 | 'V'<<8 | n
 var (
 	vidiocQueryCap           = ioc(iocRead, 0, unsafe.Sizeof(v4l2Capability{}))
 	vidiocEnumFmt            = ioc(iocRead|iocWrite, 2, unsafe.Sizeof(v4l2FmtDesc{}))
+	vidiocGCtrl              = ioc(iocRead|iocWrite, 27, unsafe.Sizeof(v4l2Control{}))
+	vidiocSCtrl              = ioc(iocRead|iocWrite, 28, unsafe.Sizeof(v4l2Control{}))
 	vidiocQueryCtrl          = ioc(iocRead|iocWrite, 36, unsafe.Sizeof(v4l2QueryCtrl{}))
+	vidiocQueryMenu          = ioc(iocRead|iocWrite, 37, unsafe.Sizeof(v4l2QueryMenu{}))
 	vidiocEnumFrameSizes     = ioc(iocRead|iocWrite, 74, unsafe.Sizeof(v4l2FrmSizeEnum{}))
 	vidiocEnumFrameIntervals = ioc(iocRead|iocWrite, 75, unsafe.Sizeof(v4l2FrmIvalEnum{}))
 )
@@ -94,15 +111,28 @@ const (
 	v4l2FrmSizeTypeDiscrete = 1
 	v4l2FrmIvalTypeDiscrete = 1
 
-	v4l2CtrlFlagDisabled = 0x0001
-	v4l2CtrlFlagReadOnly = 0x0004
-	v4l2CtrlFlagInactive = 0x0010
-	v4l2CtrlFlagNextCtrl = 0x80000000
-	v4l2CtrlTypeMenu     = 3
-	v4l2CtrlClassMask    = 0x0fff0000
-	v4l2CtrlClassUser    = 0x00980000
-	v4l2CtrlClassCamera  = 0x009a0000
+	v4l2CtrlFlagDisabled  = 0x0001
+	v4l2CtrlFlagGrabbed   = 0x0002
+	v4l2CtrlFlagReadOnly  = 0x0004
+	v4l2CtrlFlagInactive  = 0x0010
+	v4l2CtrlFlagWriteOnly = 0x0040
+	v4l2CtrlFlagNextCtrl  = 0x80000000
+
+	v4l2CtrlTypeInteger     = 1
+	v4l2CtrlTypeBoolean     = 2
+	v4l2CtrlTypeMenu        = 3
+	v4l2CtrlTypeIntegerMenu = 9
 )
+
+// controlTypes are the V4L2 control types a parameter can hold; the others
+// (buttons, class headings, strings, 64-bit integers, bitmasks, compound
+// controls) are skipped (see ControlDescriber).
+var controlTypes = map[uint32]ControlType{
+	v4l2CtrlTypeInteger:     ControlInteger,
+	v4l2CtrlTypeBoolean:     ControlBoolean,
+	v4l2CtrlTypeMenu:        ControlMenu,
+	v4l2CtrlTypeIntegerMenu: ControlIntegerMenu,
+}
 
 func ioctl(fd int, req uintptr, arg unsafe.Pointer) error {
 	for {
@@ -213,7 +243,9 @@ func appendRate(rates []float64, num, den uint32) []float64 {
 	return append(rates, float64(den)/float64(num))
 }
 
-// enumControls lists the user and camera class controls the device has.
+// enumControls lists every control of the device that a parameter can
+// hold (controlTypes), of every class, with its current value and menu
+// entries. Disabled controls are left out.
 func enumControls(fd int) []ControlInfo {
 	var out []ControlInfo
 	id := uint32(v4l2CtrlFlagNextCtrl)
@@ -223,14 +255,10 @@ func enumControls(fd int) []ControlInfo {
 			break
 		}
 		id = q.ID | v4l2CtrlFlagNextCtrl
-		class := q.ID & v4l2CtrlClassMask
-		if q.Flags&v4l2CtrlFlagDisabled != 0 || (class != v4l2CtrlClassUser && class != v4l2CtrlClassCamera) {
+		if _, ok := controlTypes[q.Type]; !ok || q.Flags&v4l2CtrlFlagDisabled != 0 {
 			continue
 		}
-		if q.Type == 6 { // V4L2_CTRL_TYPE_CTRL_CLASS: a heading, not a control
-			continue
-		}
-		out = append(out, q.info())
+		out = append(out, describeControl(fd, &q))
 	}
 	return out
 }
@@ -241,13 +269,53 @@ func queryControl(fd int, id uint32) (ControlInfo, bool) {
 	if ioctl(fd, vidiocQueryCtrl, unsafe.Pointer(&q)) != nil || q.Flags&v4l2CtrlFlagDisabled != 0 {
 		return ControlInfo{}, false
 	}
-	return q.info(), true
+	return describeControl(fd, &q), true
+}
+
+// describeControl completes what VIDIOC_QUERYCTRL said with the current
+// value (VIDIOC_G_CTRL; the default for a write-only control) and a menu's
+// entries (VIDIOC_QUERYMENU, which refuses the values a menu skips).
+func describeControl(fd int, q *v4l2QueryCtrl) ControlInfo {
+	c := q.info()
+	if q.Flags&v4l2CtrlFlagWriteOnly == 0 {
+		if v, err := getControl(fd, q.ID); err == nil {
+			c.Value = v
+		}
+	}
+	if !c.Type.IsMenu() {
+		return c
+	}
+	for i := q.Minimum; i <= q.Maximum && i-q.Minimum < maxEnum; i++ {
+		m := v4l2QueryMenu{ID: q.ID, Index: uint32(i)}
+		if ioctl(fd, vidiocQueryMenu, unsafe.Pointer(&m)) != nil {
+			continue
+		}
+		name := cString(m.Name[:])
+		if c.Type == ControlIntegerMenu {
+			name = fmt.Sprint(int64(binary.NativeEndian.Uint64(m.Name[:8])))
+		}
+		c.Entries = append(c.Entries, MenuEntry{Value: int64(i), Name: name})
+	}
+	return c
+}
+
+func getControl(fd int, id uint32) (int, error) {
+	c := v4l2Control{ID: id}
+	err := ioctl(fd, vidiocGCtrl, unsafe.Pointer(&c))
+	return int(c.Value), err
+}
+
+// setControl sets a control; the driver may clamp the value (read it back).
+func setControl(fd int, id uint32, v int) error {
+	c := v4l2Control{ID: id, Value: int32(v)}
+	return ioctl(fd, vidiocSCtrl, unsafe.Pointer(&c))
 }
 
 func (q *v4l2QueryCtrl) info() ControlInfo {
 	return ControlInfo{
-		ID: q.ID, Name: cString(q.Name[:]), Min: int(q.Minimum), Max: int(q.Maximum),
-		Step: int(q.Step), Default: int(q.DefaultValue), Menu: q.Type == v4l2CtrlTypeMenu,
+		ID: q.ID, Name: cString(q.Name[:]), Type: controlTypes[q.Type], Min: int(q.Minimum), Max: int(q.Maximum),
+		Step: int(q.Step), Default: int(q.DefaultValue), Value: int(q.DefaultValue),
 		ReadOnly: q.Flags&v4l2CtrlFlagReadOnly != 0, Inactive: q.Flags&v4l2CtrlFlagInactive != 0,
+		Disabled: q.Flags&v4l2CtrlFlagDisabled != 0, Grabbed: q.Flags&v4l2CtrlFlagGrabbed != 0,
 	}
 }

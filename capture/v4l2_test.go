@@ -27,6 +27,9 @@ func TestV4L2ABI(t *testing.T) {
 		{"VIDIOC_ENUM_FRAMESIZES", vidiocEnumFrameSizes, 0xc02c564a, unsafe.Sizeof(v4l2FrmSizeEnum{}), 44},
 		{"VIDIOC_ENUM_FRAMEINTERVALS", vidiocEnumFrameIntervals, 0xc034564b, unsafe.Sizeof(v4l2FrmIvalEnum{}), 52},
 		{"VIDIOC_QUERYCTRL", vidiocQueryCtrl, 0xc0445624, unsafe.Sizeof(v4l2QueryCtrl{}), 68},
+		{"VIDIOC_QUERYMENU", vidiocQueryMenu, 0xc02c5625, unsafe.Sizeof(v4l2QueryMenu{}), 44},
+		{"VIDIOC_G_CTRL", vidiocGCtrl, 0xc008561b, unsafe.Sizeof(v4l2Control{}), 8},
+		{"VIDIOC_S_CTRL", vidiocSCtrl, 0xc008561c, unsafe.Sizeof(v4l2Control{}), 8},
 	}
 	for _, tt := range tests {
 		if tt.req != tt.want || tt.size != tt.csz {
