@@ -65,24 +65,51 @@ func inactive(t *rosparam.Table, name string) string {
 	return ""
 }
 
-// inControlOrder sorts control changes as controlSpecs lists them: each
-// automatic mode before the manual value it governs.
-func inControlOrder(changes []rosparam.Change) []rosparam.Change {
+// inControlOrder sorts control changes so each automatic mode comes before
+// the manual value it governs: usb_cam's names as controlSpecs lists them,
+// then device controls, booleans and menus before integers. Aliases are
+// left out: their target is in the same batch (rosparam's twins).
+func (n *Node) inControlOrder(changes []rosparam.Change) []rosparam.Change {
 	out := make([]rosparam.Change, 0, len(changes))
 	for _, s := range controlSpecs {
 		for _, c := range changes {
-			if c.Name == s.Name {
+			if c.Name == s.Name && !n.dev.isDeviceLayer(c.Name) {
 				out = append(out, c)
 			}
 		}
 	}
-	return out
+	var ints []rosparam.Change
+	for _, c := range changes {
+		switch {
+		case !n.dev.isDevice(c.Name):
+		case c.New.Type == rosparam.TypeInteger && !n.isMenu(c.Name):
+			ints = append(ints, c)
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, ints...)
+}
+
+func (n *Node) isMenu(name string) bool {
+	s, _ := n.params.Spec(name)
+	return len(s.Menu) > 0
+}
+
+// controlValueOf is controlValue for usb_cam's names; a device control's
+// parameter holds the device's value as it is (-1 is a brightness too).
+func (n *Node) controlValueOf(name string, v rosparam.Value) (float64, bool) {
+	if n.dev.isDevice(name) {
+		return paramNumber(v), true
+	}
+	return controlValue(name, v)
 }
 
 // setControls applies changed camera controls to the open source between
 // two frames. A source without controls, or a device that refuses a value,
-// refuses the change with the reason. While no source is open the change
-// is kept and applied when it opens (applyControlsOnOpen).
+// refuses the change with the reason; so does a device control the camera
+// reports inactive now. While no source is open the change is kept and
+// applied when it opens (applyControlsOnOpen).
 func (n *Node) setControls(changes []rosparam.Change) error {
 	if len(changes) == 0 {
 		return nil
@@ -92,7 +119,7 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 		return err
 	}
 	for _, c := range changes {
-		if _, apply := controlValue(c.Name, c.New); !apply {
+		if _, apply := n.controlValueOf(c.Name, c.New); !apply || n.governedElsewhere(c.Name) {
 			continue
 		}
 		if why := inactive(next, c.Name); why != "" {
@@ -106,13 +133,17 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), controlTimeout)
 	defer cancel()
+	ordered := n.inControlOrder(changes)
 	err = n.source.Do(ctx, func(src capture.Source) error {
 		ctl, ok := src.(cameraControls)
 		if !ok {
 			return fmt.Errorf("%s cannot be set: the source %s has no camera controls (V4L2 cameras have them)", changeNames(changes), src.Info().URI)
 		}
-		for _, c := range inControlOrder(changes) {
-			v, apply := controlValue(c.Name, c.New)
+		if err := n.refuseInactive(src, ordered); err != nil {
+			return err
+		}
+		for _, c := range ordered {
+			v, apply := n.controlValueOf(c.Name, c.New)
 			if !apply {
 				continue
 			}
@@ -133,13 +164,60 @@ func (n *Node) setControls(changes []rosparam.Change) error {
 	return err
 }
 
-// applyControlsOnOpen sets, on a newly opened source, the controls the
-// user set (in a params file, with -p or at run time); controls never set
-// keep the device's values. Runs in the capture goroutine (stream.Config
-// OnOpen); an error is logged as a warning.
+// governedElsewhere reports whether name is an alias whose usb_cam
+// automatic mode is not the device's (exposure, an alias of
+// exposure_time_absolute, while autoexposure is its own boolean): the
+// target, in the same batch, is checked against the device's mode.
+func (n *Node) governedElsewhere(name string) bool {
+	s, _ := n.params.Spec(name)
+	auto, ok := capture.AutoModeOf(name)
+	return s.AliasOf != "" && ok && !n.dev.isDeviceLayer(auto)
+}
+
+// refuseInactive refuses a device control the camera reports inactive now
+// (V4L2_CTRL_FLAG_INACTIVE), before the driver is asked. Controls whose
+// automatic mode the node knows are left to inactive(), which also allows
+// turning the mode off in the same call.
+func (n *Node) refuseInactive(src capture.Source, changes []rosparam.Change) error {
+	desc, ok := src.(capture.ControlDescriber)
+	if !ok {
+		return nil
+	}
+	var infos []capture.ControlInfo
+	for _, c := range changes {
+		if _, known := capture.AutoModeOf(c.Name); known || !n.dev.isDevice(c.Name) {
+			continue
+		}
+		if infos == nil {
+			infos = desc.DescribeControls()
+		}
+		for _, info := range infos {
+			if info.Param() == c.Name && info.Inactive {
+				return fmt.Errorf("parameter '%s': the camera reports %s inactive now (another control, such as an automatic mode, governs it); it stays %d",
+					c.Name, c.Name, info.Value)
+			}
+		}
+	}
+	return nil
+}
+
+// applyControlsOnOpen declares the camera's own controls and sets, on a
+// newly opened source, the controls the user set (in a params file, with
+// -p or at run time); controls never set keep the device's values. Runs in
+// the capture goroutine (stream.Config OnOpen); an error is logged as a
+// warning.
 func (n *Node) applyControlsOnOpen(src capture.Source) error {
+	return errors.Join(n.openDeviceControls(src), n.applyUsbCamControls(src))
+}
+
+// applyUsbCamControls sets usb_cam's controls the user set that are not
+// the device's own parameters (or aliases of them) on this camera.
+func (n *Node) applyUsbCamControls(src capture.Source) error {
 	var names, skipped []string
 	for _, s := range controlSpecs {
+		if n.dev.isDeviceLayer(s.Name) {
+			continue
+		}
 		v, _ := n.params.Get(s.Name)
 		if _, apply := controlValue(s.Name, v); !apply || !n.controls.wasSet(s.Name) {
 			continue

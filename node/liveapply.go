@@ -63,6 +63,7 @@ func (n *Node) applyChanges(changes []rosparam.Change) error {
 
 // changesCommitted finishes what needs the new values in the table.
 func (n *Node) changesCommitted(changes []rosparam.Change) {
+	changes = slices.DeleteFunc(slices.Clone(changes), func(c rosparam.Change) bool { return c.Declared })
 	g := n.groupChanges(changes)
 	if len(g[groupPublish]) > 0 {
 		n.loadPubConfig()
@@ -75,7 +76,11 @@ func (n *Node) changesCommitted(changes []rosparam.Change) {
 		n.warnIfLargerThanStart()
 	}
 	for _, c := range g[groupControls] {
-		n.controls.mark(c.Name)
+		if n.dev.isDevice(c.Name) {
+			n.dev.want(c.Name, c.New) // set again at every open
+		} else {
+			n.controls.mark(c.Name)
+		}
 	}
 }
 

@@ -102,7 +102,7 @@ func TestControlValueAndOrder(t *testing.T) {
 	}
 	changes := []rosparam.Change{{Name: "focus"}, {Name: "exposure"}, {Name: "autofocus"}, {Name: "autoexposure"}}
 	var got []string
-	for _, c := range inControlOrder(changes) {
+	for _, c := range (&Node{}).inControlOrder(changes) {
 		got = append(got, c.Name)
 	}
 	if want := []string{"autoexposure", "exposure", "autofocus", "focus"}; !slices.Equal(got, want) {

@@ -42,7 +42,8 @@ type Node struct {
 	pubConfig atomic.Pointer[pubConfig]
 	stats     struct{ main, raw loopStats }
 	calib     *calib.Manager
-	controls  controlsSet
+	controls  controlsSet    // usb_cam's control names the user set
+	dev       deviceControls // the camera's own controls as parameters
 
 	source Source         // set by Run
 	frames *stream.Latest // set by Run
@@ -193,6 +194,7 @@ func (n *Node) loadParameters(overrides map[string]rosparam.Value) error {
 	}
 	n.params = t
 	overrides = withoutUsbCamOnly(overrides, n.log)
+	overrides = n.holdDeviceOverrides(overrides)
 	warnings, err := t.Load(overrides)
 	for _, w := range warnings {
 		n.log.Warn(w)

@@ -88,6 +88,19 @@ echo "MJPEG node: \${mjpeg:-none (no v4l2loopback module)}"
 cd /mnt
 WEBCAM_V4L2_DEVICE=\$dev WEBCAM_V4L2_MJPEG=\$mjpeg ./capture.test -test.run 'V4L2Device' -test.v -test.count=1 -test.timeout 240s >/mnt/result.txt 2>&1
 echo \$? >/mnt/status
+# The device's controls as the node declares them: the node on vivid, and
+# ros2 param describe of one device control (when the ros2 CLI is installed).
+if [ -x '$root/build/webcam_node' ] && command -v ros2 >/dev/null; then
+  '$root/build/webcam_node' --ros-args -r __ns:=/vmcheck -p video_device:=\$dev -p http_port:=0 >/mnt/node.log 2>&1 &
+  node=\$!
+  sleep 8
+  ros2 param list /vmcheck/webcam >/mnt/params.txt 2>&1
+  ros2 param describe /vmcheck/webcam brightness >>/mnt/params.txt 2>&1
+  ros2 param describe /vmcheck/webcam \$(grep -o -m1 -E '^ *(gain|contrast|saturation|hue)\$' /mnt/params.txt | tr -d ' ') >>/mnt/params.txt 2>&1
+  kill -INT \$node; wait \$node
+else
+  echo "no build/webcam_node or no ros2 CLI in the VM: device control parameters not described" >/mnt/params.txt
+fi
 echo o >/proc/sysrq-trigger
 EOF
 
@@ -110,4 +123,6 @@ if [ ! -f "$work/status" ]; then
 fi
 grep -a -e 'vivid' -e 'MJPEG node' -e 'loopback format' -e 'feeder:' "$work/console.log" | tr -d '\r' || true
 grep -av '^\[ WARN' "$work/result.txt" || true
+echo "--- device controls as parameters (ros2 param describe):"
+cat "$work/params.txt" 2>/dev/null || true
 exit "$(cat "$work/status")"
