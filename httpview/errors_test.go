@@ -19,7 +19,11 @@ func TestBadRequests(t *testing.T) {
 		{"GET", "/snapshot?topic=/nope/image_raw", 404, `"/nope/image_raw"`},
 		{"GET", "/stream_viewer?topic=/cam", 404, "/cam/image_raw"},
 		{"GET", "/stream", 400, "missing topic"},
-		{"GET", "/stream?topic=/cam/image_raw&type=h264", 400, "allowed: mjpeg, png, ros_compressed"},
+		{"GET", "/stream?topic=/cam/image_raw&type=theora", 400, "allowed: mjpeg, png, ros_compressed, h264"},
+		{"GET", "/stream?topic=/cam/image_raw&type=h264&bitrate=10", 400, "bits per second in 32000..100000000"},
+		{"GET", "/stream?topic=/cam/image_raw&type=h264&preset=warp", 400, "not one of x264's"},
+		{"GET", "/stream?topic=/cam/image_raw&type=h264&qmin=40&qmax=20", 400, "qmin 40 is above qmax 20"},
+		{"GET", "/stream?topic=/cam/image_raw&type=h264&gop=0", 400, "keyframe interval in 1..3000"},
 		{"GET", "/snapshot?topic=/cam/image_raw&quality=%zz", 400, "cannot be decoded"},
 		{"GET", "/stream?topic=/cam/image_raw&width=%zz", 400, "cannot be decoded"},
 		{"GET", "/stream_viewer?topic=%zz", 400, "cannot be decoded"},
@@ -119,7 +123,7 @@ func TestBasicAuth(t *testing.T) {
 	req.Header.Set("Origin", "http://dash.local:8000")
 	req.Header.Set("Access-Control-Request-Headers", "authorization")
 	resp, err = c.Do(req)
-	if err != nil || resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Headers") != "Authorization" {
+	if err != nil || resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Headers") != "Authorization, Content-Type" {
 		t.Fatalf("preflight: %v %v", resp, err)
 	}
 	resp.Body.Close()

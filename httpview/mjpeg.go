@@ -66,6 +66,10 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 		fail(w, rerr.status, rerr.msg)
 		return
 	}
+	if req.typ == typeH264 {
+		s.streamH264(w, r, q, req, release)
+		return
+	}
 	defer release() // a graph topic's subscription
 	if _, ok := w.(http.Flusher); !ok {
 		fail(w, http.StatusInternalServerError, "this connection cannot stream")

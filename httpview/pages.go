@@ -116,7 +116,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, t *template.Temp
 func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("file")
 	switch name {
-	case "style.css", "index.js", "icon.svg":
+	case "style.css", "index.js", "icon.svg", "webrtc.js":
 	default:
 		fail(w, http.StatusNotFound, "no such file: /static/"+url.PathEscape(name))
 		return

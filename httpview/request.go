@@ -17,13 +17,14 @@ const (
 	typeMJPEG      streamType = "mjpeg"          // encoded at the viewer's quality and size
 	typePNG        streamType = "png"            // PNG parts, quality = compression level
 	typeCompressed streamType = "ros_compressed" // the compressed topic's bytes as they are
+	typeH264       streamType = "h264"           // the shared H.264 encode as fragmented MP4
 )
 
 const (
 	defaultQuality    = 95 // web_video_server's default for JPEG
 	defaultPNGQuality = 3  // its default PNG compression level
 	maxSide           = 8192
-	allowedTypes      = "mjpeg, png, ros_compressed"
+	allowedTypes      = "mjpeg, png, ros_compressed, h264"
 )
 
 // defaultQuality is web_video_server's quality for a type that names none:
@@ -100,7 +101,7 @@ func (s *Server) parseView(q url.Values) (viewRequest, *requestError) {
 		if compressedName {
 			v.typ = typeCompressed
 		}
-	case string(typeMJPEG), string(typePNG), string(typeCompressed):
+	case string(typeMJPEG), string(typePNG), string(typeCompressed), string(typeH264):
 		v.typ = streamType(t)
 	default:
 		return v, badRequest("type %s is not supported; allowed: %s", quote(t), allowedTypes)

@@ -25,6 +25,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /snapshot", s.handleSnapshot)
 	mux.HandleFunc("GET /state", s.handleState)
 	mux.HandleFunc("GET /static/{file}", s.handleStatic)
+	mux.HandleFunc("GET /webrtc", s.handleWebRTC)
+	mux.HandleFunc("POST /whep", s.handleWHEP)
+	mux.HandleFunc("DELETE /whep/{id}", s.handleWHEPDelete)
+	mux.HandleFunc("PATCH /whep/{id}", s.handleWHEPPatch)
 	return s.withCORS(s.withAuth(mux))
 }
 
@@ -40,14 +44,15 @@ func (s *Server) withCORS(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		if origin != "" {
 			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "Location") // a WHEP client's resource URL
 			if origin != "*" {
 				h.Set("Vary", "Origin")
 				h.Set("Access-Control-Allow-Credentials", "true")
 			}
 		}
 		if r.Method == http.MethodOptions && origin != "" {
-			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
-			h.Set("Access-Control-Allow-Headers", "Authorization")
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, DELETE")
+			h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
 			h.Set("Access-Control-Max-Age", "600")
 			w.WriteHeader(http.StatusNoContent)
 			return

@@ -73,6 +73,12 @@ type Config struct {
 	// again at this rate, so proxies and browsers do not time it out. 0
 	// turns it off (web_video_server's default, -1, is off too).
 	PublishRate float64
+
+	// H264 are the encoder settings of WebRTC and type=h264 viewers whose
+	// URL names none; zero fields take the h264 package's defaults.
+	H264 H264Defaults
+	// WebRTC is how WebRTC viewers reach the server (ICE servers).
+	WebRTC WebRTCConfig
 }
 
 const (
@@ -83,11 +89,15 @@ const (
 
 // Server serves the cameras over HTTP. Create it with New.
 type Server struct {
-	cfg     Config
-	topics  []*topic
-	byName  map[string]*topic
-	graph   *graphSet // nil without Config.Graph
-	handler http.Handler
+	cfg    Config
+	topics []*topic
+	byName map[string]*topic
+	graph  *graphSet // nil without Config.Graph
+	h264   *h264Hub  // the shared H.264 encodes of WebRTC and type=h264 viewers
+	whep   *whepPeers
+	// h264Defaults is Config.H264 with the package defaults filled in.
+	h264Defaults H264Defaults
+	handler      http.Handler
 
 	maxViewers int // defaultMaxViewers; tests lower it
 	// encode makes a frame's image: (*capture.Frame).Encoded; tests wrap it to
@@ -142,7 +152,7 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		cfg.DefaultType = string(typeMJPEG)
 	case typeMJPEG, typePNG, typeCompressed:
 	default:
-		return nil, fmt.Errorf("default stream type %q is not one of %s", cfg.DefaultType, allowedTypes)
+		return nil, fmt.Errorf("default stream type %q is not one of mjpeg, png, ros_compressed", cfg.DefaultType)
 	}
 	if err := checkOrigin(cfg.CORSOrigin); err != nil {
 		return nil, err
@@ -156,6 +166,13 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 	if !(cfg.PublishRate >= 0) || math.IsInf(cfg.PublishRate, 0) {
 		return nil, fmt.Errorf("publish rate %v Hz is not a rate ≥ 0 (0 turns re-sending off)", cfg.PublishRate)
 	}
+	h264Defaults := cfg.H264.withDefaults()
+	if err := h264Defaults.check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.WebRTC.check(); err != nil {
+		return nil, err
+	}
 	if cfg.WriteTimeout <= 0 {
 		cfg.WriteTimeout = defaultWriteTimeout
 	}
@@ -163,7 +180,12 @@ func New(cfg Config, topics []Topic) (*Server, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, byName: map[string]*topic{}, viewers: map[uint64]*viewer{},
-		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).Encoded}
+		renditions: map[renditionKey]int{}, maxViewers: defaultMaxViewers, encode: (*capture.Frame).Encoded,
+		h264: newH264Hub(cfg.Log), h264Defaults: h264Defaults}
+	var err error
+	if s.whep, err = newWHEPPeers(cfg.WebRTC); err != nil {
+		return nil, fmt.Errorf("webrtc: %w", err)
+	}
 	for _, t := range topics {
 		if err := checkTopicName(t.Name); err != nil {
 			return nil, err
@@ -307,6 +329,10 @@ func (s *Server) Addr() net.Addr {
 	return s.ln.Addr()
 }
 
+// H264Encodes is the number of H.264 encodes made for WebRTC and type=h264
+// viewers since start, for /diagnostics.
+func (s *Server) H264Encodes() uint64 { return s.h264.encodes() }
+
 // Viewers is the number of streams being watched now.
 func (s *Server) Viewers() int {
 	s.mu.Lock()
@@ -337,6 +363,8 @@ func (s *Server) Close() error {
 	case <-time.After(closeWait):
 		err = errors.Join(err, fmt.Errorf("httpview: %d viewer(s) still running %s after close", s.handlers.Load(), closeWait))
 	}
+	s.whep.closeAll()
+	s.h264.close() // after its viewers: their sessions hold graph subscriptions
 	if s.graph != nil {
 		s.graph.close()
 	}

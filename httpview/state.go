@@ -33,10 +33,15 @@ type HTTPState struct {
 	Snapshots  uint64 `json:"snapshots"`
 	// PublishRate is Config.PublishRate: Hz at which a stalled stream's last
 	// part is sent again; 0: never.
-	PublishRate float64       `json:"publish_rate"`
-	Encodes     uint64        `json:"jpeg_encodes"` // by anyone in the process since start
-	Topics      []TopicState  `json:"topics"`
-	Clients     []ViewerState `json:"clients"`
+	PublishRate float64 `json:"publish_rate"`
+	Encodes     uint64  `json:"jpeg_encodes"` // by anyone in the process since start
+	// H.264 (WebRTC and type=h264): the running shared encodes, every
+	// encode since start, and the WebRTC viewers now.
+	H264          []H264State   `json:"h264"`
+	H264Encodes   uint64        `json:"h264_encodes"`
+	WebRTCViewers int           `json:"webrtc_viewers"`
+	Topics        []TopicState  `json:"topics"`
+	Clients       []ViewerState `json:"clients"`
 	// The ROS graph's other image topics (graph.go); empty without Config.Graph.
 	GraphTopics bool              `json:"graph_topics"`
 	Graph       []GraphTopicState `json:"graph"`
@@ -58,7 +63,7 @@ type GraphTopicState struct {
 func (s *Server) httpState() HTTPState {
 	clients := s.viewerStates()
 	st := HTTPState{Viewers: len(clients), MaxViewers: s.maxViewers, Clients: clients, Encodes: capture.Counts().Encodes,
-		PublishRate: s.cfg.PublishRate}
+		PublishRate: s.cfg.PublishRate, H264: s.h264.states(), H264Encodes: s.h264.encodes(), WebRTCViewers: s.whep.count()}
 	if a := s.Addr(); a != nil {
 		st.Address = a.String()
 	}

@@ -183,3 +183,11 @@ func (s *Server) viewerStates() []ViewerState {
 	}
 	return out
 }
+
+// skipped counts access units an H.264 viewer lost to falling behind (it
+// then waits for the next keyframe).
+func (v *viewer) skipped(n uint64) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.drops += n
+}
