@@ -32,6 +32,7 @@ type cameraLinks struct {
 	StreamURL     string
 	CompressedURL string
 	SnapshotURL   string
+	WebRTCURL     string // H.264 over WebRTC, the lowest bandwidth
 }
 
 func links(name string) cameraLinks {
@@ -43,6 +44,7 @@ func links(name string) cameraLinks {
 		StreamURL:     "/stream?" + q,
 		CompressedURL: "/stream?" + q + "&type=ros_compressed",
 		SnapshotURL:   "/snapshot?" + q,
+		WebRTCURL:     "/webrtc?" + q,
 	}
 }
 

@@ -84,6 +84,7 @@ func (n *Node) diagnostics(now time.Time) cdr.DiagnosticArray {
 			kv("publish_failures", fmt.Sprint(st.Failed)),
 			kv("corrupt_frames_dropped", fmt.Sprint(capture.Counts().Corrupt)),
 			kv("reopens", fmt.Sprint(s.Reopens)),
+			kv("h264_encodes", fmt.Sprint(n.http.h264Encodes())),
 		},
 	}
 	return cdr.DiagnosticArray{Header: cdr.Header{Stamp: cdr.TimeOf(now)}, Status: []cdr.DiagnosticStatus{status}}

@@ -28,6 +28,22 @@ type httpViewer struct {
 	mu  sync.Mutex
 	srv *httpview.Server
 	cfg httpview.Config
+	// h264Retired counts the H.264 encodes of servers replaced by a change.
+	h264Retired uint64
+}
+
+// h264Encodes is every H.264 encode for web viewers since start.
+func (v *httpViewer) h264Encodes() uint64 {
+	if v == nil {
+		return 0
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	n := v.h264Retired
+	if v.srv != nil {
+		n += v.srv.H264Encodes()
+	}
+	return n
 }
 
 // httpConfig builds the server's configuration from parameter values.
@@ -39,9 +55,14 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		CORSOrigin:        str(t, pHTTPCORS),
 		DefaultType:       str(t, pDefaultType),
 		PublishRate:       float(t, pHTTPRate),
+		H264:              httpview.H264Defaults{Bitrate: integer(t, pH264Bitrate), GOP: integer(t, pH264GOP), Preset: str(t, pH264Preset)},
 		CompressedQuality: func() int { return n.pubConfig.Load().jpegQuality },
 		State:             func() any { return n.State() },
 		Log:               n.log,
+	}
+	var err error
+	if cfg.WebRTC, err = webRTCConfig(t); err != nil {
+		return cfg, err
 	}
 	if cfg.User == "" {
 		return cfg, nil
@@ -56,6 +77,20 @@ func (n *Node) httpConfig(t *rosparam.Table) (httpview.Config, error) {
 		cfg.Password = os.Getenv(PasswordEnv)
 	}
 	return cfg, nil
+}
+
+// webRTCConfig reads the ICE servers and the TURN password file.
+func webRTCConfig(t *rosparam.Table) (httpview.WebRTCConfig, error) {
+	servers, _ := t.Get(pICEServers)
+	c := httpview.WebRTCConfig{ICEServers: servers.StringArray, TURNUser: str(t, pTURNUser)}
+	if file := str(t, pTURNPassFile); file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return c, fmt.Errorf("%s %q: %v", pTURNPassFile, file, err)
+		}
+		c.TURNPassword = strings.TrimRight(string(b), "\r\n")
+	}
+	return c, nil
 }
 
 // startHTTP starts the viewer for the node's image topic and installs the
@@ -122,6 +157,10 @@ func (v *httpViewer) apply(changes []rosparam.Change) error {
 	v.mu.Unlock()
 	if old != nil {
 		old.Close() // frees the port, which the new server may reuse
+		v.mu.Lock()
+		v.h264Retired += old.H264Encodes()
+		v.srv = nil
+		v.mu.Unlock()
 	}
 	if err := v.start(cfg); err != nil {
 		if rerr := v.start(oldCfg); rerr != nil {
@@ -181,6 +220,7 @@ type NodeState struct {
 	Reopens    uint64  `json:"reopens"`
 	Encodes    uint64  `json:"jpeg_encodes"`
 	Decodes    uint64  `json:"jpeg_decodes"`
+	H264       uint64  `json:"h264_encodes"` // for WebRTC and type=h264 viewers
 }
 
 // State is a snapshot for /state.
@@ -193,5 +233,6 @@ func (n *Node) State() NodeState {
 		Backend: s.Info.Backend, Width: s.Info.Width, Height: s.Info.Height, Format: string(s.Info.Format),
 		CaptureFPS: s.CaptureFPS, PublishFPS: p.PublishFPS, Captured: s.Captured, Published: p.Published,
 		Dropped: p.Skipped, Failures: p.Failed, Corrupt: c.Corrupt, Reopens: s.Reopens, Encodes: c.Encodes, Decodes: c.Decodes,
+		H264: n.http.h264Encodes(),
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"webcam/capture"
+	"webcam/h264"
 	"webcam/rosparam"
 )
 
@@ -37,6 +38,12 @@ const (
 	pHTTPCORS     = "http_cors_origin"
 	pHTTPGraph    = "http_graph_topics"
 	pHTTPRate     = "http_publish_rate" // web_video_server's publish_rate
+	pH264Bitrate  = "h264_bitrate"
+	pH264GOP      = "h264_gop"
+	pH264Preset   = "h264_preset"
+	pICEServers   = "webrtc_ice_servers"
+	pTURNUser     = "webrtc_turn_user"
+	pTURNPassFile = "webrtc_turn_password_file"
 	pDefaultType  = "default_stream_type"
 )
 
@@ -135,6 +142,12 @@ func ParamSpecs() []rosparam.Spec {
 		{Name: pDefaultType, Default: rosparam.String("mjpeg"), Description: "Stream type of a viewer URL that names none (web_video_server's parameter): mjpeg, png or ros_compressed", Choices: []string{"mjpeg", "png", "ros_compressed"}, Group: groupHTTP},
 		{Name: pHTTPGraph, Default: rosparam.Bool(true), Description: "The HTTP viewer also serves the ROS graph's other Image and CompressedImage topics, subscribed only while watched", Group: groupHTTP},
 		{Name: pHTTPRate, Default: rosparam.Double(0), Description: "web_video_server's publish_rate (Hz): while a viewer's source sends no new frame, its stream's last image is sent again at this rate, so proxies and browsers do not time it out; 0 turns it off", Float: &rosparam.FloatRange{From: 0, To: 30}, Group: groupHTTP},
+		{Name: pH264Bitrate, Default: rosparam.Int(h264.DefaultBitrateKbps * 1000), Description: "Bits per second of the H.264 stream of a WebRTC or type=h264 viewer whose URL names no bitrate (web_video_server's bitrate query value)", Int: &rosparam.IntRange{From: h264.MinBitrateKbps * 1000, To: h264.MaxBitrateKbps * 1000}, Group: groupHTTP},
+		{Name: pH264GOP, Default: rosparam.Int(h264.DefaultGOP), Description: "Frames from one H.264 keyframe to the next when the URL names no gop; a WebRTC viewer that joins or loses packets gets one at once anyway", Int: &rosparam.IntRange{From: 1, To: h264.MaxGOP}, Group: groupHTTP},
+		{Name: pH264Preset, Default: rosparam.String(h264.DefaultPreset), Description: "x264 preset when the URL names none: ultrafast costs least CPU per frame; slower ones look better at the same bitrate", Choices: h264.Presets, Group: groupHTTP},
+		{Name: pICEServers, Default: rosparam.Strings(), Description: "STUN/TURN servers offered to WebRTC viewers on other networks (stun:host:port, turn:host:port?transport=udp); empty: host candidates only; set at start-up only", ReadOnly: true},
+		{Name: pTURNUser, Default: rosparam.String(""), Description: "User for the turn: servers of webrtc_ice_servers; set at start-up only", ReadOnly: true},
+		{Name: pTURNPassFile, Default: rosparam.String(""), Description: "File holding the TURN password; never logged; set at start-up only", ReadOnly: true},
 	}
 	return append(specs, controlSpecs...)
 }
