@@ -16,6 +16,9 @@ SUITES = [
      {"FASTDDS_DEFAULT_PROFILES_FILE": os.path.join(BENCH, "fastdds_large_shm.xml")}),
     ("", "./capture/", "^(BenchmarkJPEGEncode|BenchmarkJPEGShared|BenchmarkTestPatternRender)$", {}),
     ("", "./capture/", "^BenchmarkMJPEGFileSource$/packets", {}),
+    # Issue 16: WebRTC and MJPEG in Debian's Chromium (latency, wire rate on
+    # WEBCAM_BENCH_CLIP, CPU per added viewer); one iteration, about a minute.
+    ("", "./httpview/", "^BenchmarkWebRTC$", {}),
 ]
 
 LINE = re.compile(r"^(Benchmark\S+?)(?:-\d+)?\s+(\d+)\s+(.*)$")

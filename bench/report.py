@@ -210,3 +210,33 @@ def camera_section(results):
               "subscribed (measured once per publisher and mode, with the compressed-only case: both then only "
               "capture); RSS at the end of the window, HWM = peak RSS (VmHWM)."]
     return lines
+
+
+def webrtc_section(gobench, h264_ratio):
+    """Issue 16: H.264 over WebRTC in Chromium next to MJPEG (BenchmarkWebRTC)
+    and the encoder against the x264 CLI (bench/h264_ratio.sh)."""
+    lat = gobench.get("WebRTC/latency", {})
+    bw = gobench.get("WebRTC/bandwidth", {})
+    cost = gobench.get("WebRTC/viewercost", {})
+    lines = ["## H.264 over WebRTC against MJPEG, in Chromium (issue 16: httpview/webrtc_bench_test.go)", "",
+             "Debian's headless Chromium is the viewer, on loopback. Latency: capture stamp → frame shown, from the "
+             "test pattern's counter read out of each decoded 1280x720 frame (WebRTC: requestVideoFrameCallback; "
+             "MJPEG: the `<img>` of /stream_viewer sampled at each animation frame, up to 1/60 s late). Wire rate: "
+             "the camera-like 720p30 clip of bench/scene.py (its own JPEGs at quality 85), WebRTC at the default "
+             "settings (1.8 Mbit/s target, ultrafast, GOP 60) from Chromium's inbound-rtp bytes and header bytes, "
+             "against the MJPEG stream of the same source (an MJPEG camera's JPEGs are served as they are). Viewer "
+             "cost: the server process's CPU with 1 and with 10 WebRTC viewers of one shared encode.", "",
+             "| path | fps | latency p50 / p99 ms | wire Mbit/s |", "|---|---:|---:|---:|",
+             f"| WebRTC (H.264) | {fmt(lat.get('webrtc-fps'), 1)} | {fmt(lat.get('webrtc-p50-ms'), 1)} / "
+             f"{fmt(lat.get('webrtc-p99-ms'), 1)} | {fmt(bw.get('webrtc-Mbit/s'))} |",
+             f"| MJPEG `<img>` | {fmt(lat.get('mjpeg-fps'), 1)} | {fmt(lat.get('mjpeg-p50-ms'), 1)} / "
+             f"{fmt(lat.get('mjpeg-p99-ms'), 1)} | {fmt(bw.get('mjpeg-q95-Mbit/s'))} |", "",
+             f"MJPEG ÷ WebRTC wire rate: {fmt(bw.get('mjpeg95/webrtc'), 1)}×. Server CPU: "
+             f"{fmt(cost.get('cpu-1-viewer-%core'), 1)} % of a core with 1 viewer, "
+             f"{fmt(cost.get('cpu-10-viewers-%core'), 1)} % with 10: "
+             f"{fmt(cost.get('per-added-viewer-%core'))} % per added viewer.", ""]
+    if h264_ratio:
+        lines += ["H.264 encode per 720p frame against the x264 CLI on the same camera-like frames and settings "
+                  "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG row its "
+                  "decode):", "", "```", h264_ratio.strip(), "```"]
+    return lines

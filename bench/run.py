@@ -34,9 +34,9 @@ import procs  # noqa: E402
 from cases import Case, Runner  # noqa: E402
 from pattern import write_mjpeg  # noqa: E402
 from report import (CAMERA_MODES, MIXES, SIZES, camera_section, e2e_section, jpeg_section, machine_section,  # noqa: E402
-                    publish_section, source_section)
+                    publish_section, source_section, webrtc_section)
 from scene import write_clips  # noqa: E402
-from targets import camera_targets_section, targets_section  # noqa: E402
+from targets import camera_targets_section, targets_section, webrtc_targets_section  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -121,7 +121,7 @@ def rerender():
     layout without measuring again."""
     with open(os.path.join(ROOT, "bench", "results.json")) as f:
         data = json.load(f)
-    md = document(data["machine"], data["cases"], data["go"], data.get("filter", ""))
+    md = document(data["machine"], data["cases"], data["go"], data.get("filter", ""), data.get("h264_ratio", ""))
     with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
         f.write(md)
     print(md)
@@ -150,7 +150,7 @@ def main():
     print(f"bench: load average {info['load_start']} on {info['nproc']} × {info['cpu']}", flush=True)
     work = tempfile.mkdtemp(prefix="webcam-bench-")
     print(f"bench: logs in {work}", flush=True)
-    results, gores, errors = [], {}, []
+    results, gores, errors, h264_ratio = [], {}, [], ""
     with procs.Children() as children:
         try:
             videos = {}
@@ -158,16 +158,23 @@ def main():
                 if c.who.endswith("mjpeg") and c.size not in videos:
                     videos[c.size] = write_mjpeg(os.path.join(work, f"pattern_{c.size}.avi"), c.width, c.height)
             need = {(c.mode, c.size) for c in cases if c.mode}
+            go = os.environ.get("BENCH_GO", "1") != "0"
+            if go:
+                need.add(("mjpeg", "1280x720"))  # BenchmarkWebRTC's camera-like clip
             clips = {}
             if need:
                 print("bench: writing the camera-mode clips ...", end=" ", flush=True)
                 clips = write_clips(work, [s for m, s in need if m == "mjpeg"], [s for m, s in need if m == "yuyv"])
                 print(", ".join(f"{m} {s}" for m, s in sorted(clips)), flush=True)
-            if os.environ.get("BENCH_GO", "1") != "0":
-                genv = {**os.environ, "ROS_DOMAIN_ID": str(230), "ROS_AUTOMATIC_DISCOVERY_RANGE": "LOCALHOST"}
+            if go:
+                genv = {**os.environ, "ROS_DOMAIN_ID": str(230), "ROS_AUTOMATIC_DISCOVERY_RANGE": "LOCALHOST",
+                        "WEBCAM_BENCH_CLIP": clips[("mjpeg", "1280x720")]}
                 with open(os.path.join(work, "gobench.log"), "w") as log:
                     gores, goerr = gobench.run(ROOT, genv, log)
                 errors += goerr
+                h264_ratio, err = run_h264_ratio()
+                if err:
+                    errors.append(err)
             runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160,
                             clips=clips)
             for c in cases:
@@ -189,9 +196,9 @@ def main():
                 if v.endswith((".avi", ".yuyv")):
                     os.remove(os.path.join(work, v))
     info["load_end"] = "%.2f %.2f %.2f" % procs.loadavg()
-    md = document(info, results, gores, pick)
+    md = document(info, results, gores, pick, h264_ratio)
     print("\n" + md)
-    data = {"machine": info, "cases": results, "go": gores, "filter": pick}
+    data = {"machine": info, "cases": results, "go": gores, "filter": pick, "h264_ratio": h264_ratio}
     if not pick:
         with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
             json.dump(data, f, indent=1)
@@ -211,7 +218,18 @@ def main():
     return 1 if errors else 0
 
 
-def document(info, results, gores, pick):
+def run_h264_ratio():
+    """bench/h264_ratio.sh: the H.264 encoder against the x264 CLI on the same
+    frames and settings; its table as text, and an error or None."""
+    print("$ bench/h264_ratio.sh", flush=True)
+    p = subprocess.run(["bench/h264_ratio.sh"], cwd=ROOT, capture_output=True, text=True)
+    print(p.stdout, flush=True)
+    if p.returncode != 0:
+        return p.stdout, f"bench/h264_ratio.sh failed ({p.returncode}):\n{p.stderr[-2000:]}"
+    return p.stdout, None
+
+
+def document(info, results, gores, pick, h264_ratio=""):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
              "Written by `make bench` (bench/run.py, about 23 minutes on 2 cores); rerun it rather than editing this file."
              + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
@@ -226,7 +244,9 @@ def document(info, results, gores, pick):
     lines += camera_section(results) + [""]
     if gores:
         lines += publish_section(gores) + [""] + jpeg_section(gores) + [""] + source_section(gores) + [""]
+    lines += webrtc_section(gores, h264_ratio) + [""]
     lines += targets_section(results, gores) + [""] + camera_targets_section(results) + [""]
+    lines += webrtc_targets_section(gores, h264_ratio) + [""]
     return "\n".join(lines)
 
 

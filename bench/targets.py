@@ -126,3 +126,38 @@ def camera_targets_section(results):
     lines += ["| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in camera_targets(results)]
     return lines
+
+
+def h264_ratio_of(text, fmt_name):
+    """The ratio column of bench/h264_ratio.sh's row for an input format."""
+    for line in text.splitlines():
+        if line.startswith(f"h264 {fmt_name} "):
+            try:
+                return float(line.split()[3])
+            except (IndexError, ValueError):
+                return None
+    return None
+
+
+def webrtc_targets_section(gobench, h264_ratio):
+    lat = gobench.get("WebRTC/latency", {})
+    bw = gobench.get("WebRTC/bandwidth", {})
+    cost = gobench.get("WebRTC/viewercost", {})
+    rows = []
+
+    def row(target, value, limit, unit="", digits=2):
+        ok = None if value is None else value <= limit
+        rows.append((target, "—" if value is None else f"{fmt(value, digits)}{unit}", verdict(ok)))
+
+    row("WebRTC wire rate at defaults, camera-like 720p30 ≤ 2 Mbit/s", bw.get("webrtc-Mbit/s"), 2, " Mbit/s")
+    mj = bw.get("mjpeg95/webrtc")
+    rows.append(("… against the MJPEG stream (expect ≥ 10× less)", "—" if mj is None else f"{fmt(mj, 1)}× less",
+                 verdict(None if mj is None else mj >= 10)))
+    row("Latency capture → shown in Chromium, p50 ≤ 80 ms", lat.get("webrtc-p50-ms"), 80, " ms", 1)
+    row("… p99 ≤ 150 ms", lat.get("webrtc-p99-ms"), 150, " ms", 1)
+    for name in ("rgb8", "yuv422_yuy2", "jpeg"):
+        row(f"Encode CPU per 720p frame from {name} ≤ 1.2× x264 alone", h264_ratio_of(h264_ratio, name), 1.2, "×")
+    row("Each added WebRTC viewer ≤ 1 % of a core", cost.get("per-added-viewer-%core"), 1, " %")
+    lines = ["## Targets (issue 16)", "", "| target | measured | |", "|---|---|---|"]
+    lines += [f"| {t} | {m} | {v} |" for t, m, v in rows]
+    return lines

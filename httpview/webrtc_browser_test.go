@@ -18,7 +18,7 @@ import (
 
 // browser is a headless Debian Chromium driven over the DevTools protocol,
 // ended with the test.
-func browser(t *testing.T) (context.Context, context.CancelFunc) {
+func browser(t testing.TB) (context.Context, context.CancelFunc) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),

@@ -15,7 +15,7 @@
   const statsLine = document.getElementById("stats");
   const notice = document.getElementById("notice");
   const stats = window.webcamStats = {
-    state: "connecting", frames: 0, fps: 0, width: 0, height: 0, kbps: 0,
+    state: "connecting", frames: 0, fps: 0, width: 0, height: 0, kbps: 0, wireBytes: 0,
     latencyMs: [], latencyP50: null, fallback: null, resource: null,
   };
   const connectTimeoutMs = 8000;
@@ -83,7 +83,12 @@
     if (!pc || stats.fallback) return;
     const now = performance.now();
     let bytes = 0;
-    (await pc.getStats()).forEach((r) => { if (r.type === "inbound-rtp" && r.kind === "video") bytes = r.bytesReceived; });
+    (await pc.getStats()).forEach((r) => {
+      if (r.type === "inbound-rtp" && r.kind === "video") {
+        bytes = r.bytesReceived;
+        stats.wireBytes = r.bytesReceived + (r.headerBytesReceived || 0);
+      }
+    });
     const secs = (now - lastAt) / 1000;
     stats.kbps = Math.round((bytes - lastBytes) * 8 / secs / 1000);
     stats.fps = Math.round((stats.frames - lastFrames) / secs * 10) / 10;
