@@ -1,13 +1,23 @@
-// Package httpview serves the node's cameras to browsers and MJPEG clients
-// with web_video_server's URL API, for any number of viewers.
+// Package httpview serves the node's cameras to browsers, MJPEG clients and
+// WebRTC peers with web_video_server's URL API, for any number of viewers.
 //
-// Endpoints (GET or HEAD; every one behind basic auth when a user is set):
+// Endpoints (GET or HEAD unless said; every one behind basic auth when a
+// user is set):
 //
 //	/                       a page with every camera's live view and links
 //	/stream?topic=T         multipart/x-mixed-replace;boundary=boundarydonotcross
+//	/stream?topic=T&type=h264  H.264 as fragmented MP4 (h264stream.go)
 //	/stream_viewer?topic=T  a page embedding that stream
+//	/webrtc?topic=T         a page playing T over WebRTC (assets/webrtc.js)
+//	POST /whep?topic=T      WHEP: SDP offer in, answer out; DELETE /whep/{id} (whep.go)
 //	/snapshot?topic=T       one JPEG of the newest frame
 //	/state                  JSON: the node's state plus viewers, frames and drops
+//
+// H.264 (h264share.go): viewers of one topic, size and encoder settings share
+// one encoder, started by the first and stopped when the last leaves; each
+// access unit goes once to a WebRTC track every peer is bound to
+// (rtptrack.go, RTP timestamps = capture stamps) and to each MP4 viewer's
+// bounded queue (a slow one skips to the next keyframe).
 //
 // Query parameters, as web_video_server reads them: type (mjpeg, the default,
 // png, or ros_compressed), quality (1..100, default 95; for png the
@@ -75,5 +85,7 @@
 // origin is configured; every value reflected into HTML is escaped (its
 // /stream_viewer is an XSS hole); no state-changing endpoint (no /shutdown);
 // bad parameters get 400 and unknown topics 404 with the list of known ones;
-// h264, vp8 and vp9 are not supported (400 says so).
+// type=h264 is fragmented MP4 with a fragment per picture (web_video_server's
+// muxer writes one per GOP) and a bitrate that is enforced (its crf 20 is
+// not); vp8 and vp9 are not supported (400 says so).
 package httpview

@@ -208,4 +208,3 @@ func cpuPerSecond(d time.Duration) float64 {
 	time.Sleep(d)
 	return float64(cpu()-c0) / float64(time.Since(t0))
 }
-
