@@ -69,6 +69,8 @@ func BenchmarkEncode720p(b *testing.B) {
 			frames[i] = asFormat(b, f, p, jpeg.Sub420)
 		}
 		b.Run(string(p), func(b *testing.B) {
+			s := s
+			s.VideoRange = VideoRangeFormat(p) // as the node encodes a YUYV camera
 			e := newEncoder(b, s)
 			var bytes, n int
 			for b.Loop() {

@@ -71,12 +71,12 @@ func NewEncoder(s Settings) (*Encoder, error) {
 	x, err := openX264(s.Preset, x264Params{
 		width: s.Width, height: s.Height, fps: s.FPS, bitrateKbps: s.BitrateKbps,
 		vbvKbit: s.vbvKbit(), gop: s.GOP, qmin: s.QMin, qmax: s.QMax, level: lvl,
-		threads: x264Threads, sliced: x264Sliced,
+		threads: x264Threads, sliced: x264Sliced, videoRange: s.VideoRange,
 	})
 	if err != nil {
 		return nil, err
 	}
-	e := &Encoder{settings: s, x: x, pic: newPicture(x, s.Width, s.Height)}
+	e := &Encoder{settings: s, x: x, pic: newPicture(x, s.Width, s.Height), in: input{videoRange: s.VideoRange}}
 	e.cleanup = runtime.AddCleanup(e, closeX264, x)
 	sps, pps, ok := headers(x)
 	if !ok {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"webcam/capture"
@@ -22,29 +23,37 @@ func TestEncodeFormatsDecodeWithFFmpeg(t *testing.T) {
 		sub    jpeg.Subsampling // JPEG only
 		w, h   int              // frame size (odd: the even pattern cropped)
 		ew, eh int              // encoder size
+		video  bool             // Settings.VideoRange: YUYV/UYVY values as they are
 	}{
-		{capture.RGB8, 0, 640, 480, 640, 480},
-		{capture.BGR8, 0, 640, 480, 640, 480},
-		{capture.Mono8, 0, 640, 480, 640, 480},
-		{capture.YUYV, 0, 640, 480, 640, 480},
-		{capture.UYVY, 0, 640, 480, 640, 480},
-		{capture.JPEG, jpeg.Sub420, 640, 480, 640, 480},
-		{capture.JPEG, jpeg.Sub422, 640, 480, 640, 480},
-		{capture.JPEG, jpeg.Sub444, 640, 480, 640, 480},
-		{capture.JPEG, jpeg.SubGray, 640, 480, 640, 480},
-		{capture.RGB8, 0, 321, 241, 320, 240},            // odd: last column and row cropped
-		{capture.Mono8, 0, 321, 241, 320, 240},           // odd
-		{capture.JPEG, jpeg.Sub420, 321, 241, 320, 240},  // odd JPEG
-		{capture.RGB8, 0, 640, 480, 320, 240},            // scaled by the box filter
-		{capture.YUYV, 0, 640, 480, 320, 240},            // scaled
-		{capture.JPEG, jpeg.Sub420, 640, 480, 320, 240},  // TurboJPEG's 1/2 scaling
-		{capture.JPEG, jpeg.Sub422, 1280, 720, 320, 180}, // 1/4 scaling, then 4:2:2 → 4:2:0
-		{capture.BGR8, 0, 1280, 720, 1280, 720},          // 720p
+		{capture.RGB8, 0, 640, 480, 640, 480, false},
+		{capture.BGR8, 0, 640, 480, 640, 480, false},
+		{capture.Mono8, 0, 640, 480, 640, 480, false},
+		{capture.YUYV, 0, 640, 480, 640, 480, false},
+		{capture.UYVY, 0, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.Sub420, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.Sub422, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.Sub444, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.SubGray, 640, 480, 640, 480, false},
+		{capture.RGB8, 0, 321, 241, 320, 240, false},            // odd: last column and row cropped
+		{capture.Mono8, 0, 321, 241, 320, 240, false},           // odd
+		{capture.JPEG, jpeg.Sub420, 321, 241, 320, 240, false},  // odd JPEG
+		{capture.RGB8, 0, 640, 480, 320, 240, false},            // scaled by the box filter
+		{capture.YUYV, 0, 640, 480, 320, 240, false},            // scaled
+		{capture.JPEG, jpeg.Sub420, 640, 480, 320, 240, false},  // TurboJPEG's 1/2 scaling
+		{capture.JPEG, jpeg.Sub422, 1280, 720, 320, 180, false}, // 1/4 scaling, then 4:2:2 → 4:2:0
+		{capture.BGR8, 0, 1280, 720, 1280, 720, false},          // 720p
+		{capture.YUYV, 0, 640, 480, 640, 480, true},             // a camera's video range, signalled
+		{capture.UYVY, 0, 640, 480, 640, 480, true},
+		{capture.YUYV, 0, 641, 481, 640, 480, true}, // odd: cropped
+		{capture.YUYV, 0, 640, 480, 320, 240, true}, // scaled
 	}
 	for _, tc := range tests {
 		label := fmt.Sprintf("%s%v/%dx%d→%dx%d", tc.format, tc.sub, tc.w, tc.h, tc.ew, tc.eh)
 		if tc.format != capture.JPEG {
 			label = fmt.Sprintf("%s/%dx%d→%dx%d", tc.format, tc.w, tc.h, tc.ew, tc.eh)
+		}
+		if tc.video {
+			label += "/video-range"
 		}
 		t.Run(label, func(t *testing.T) {
 			rgb := patternRGB(t, tc.w+tc.w%2, tc.h+tc.h%2, n)
@@ -55,15 +64,17 @@ func TestEncodeFormatsDecodeWithFFmpeg(t *testing.T) {
 				}
 				frames[i] = asFormat(t, rgb[i], tc.format, tc.sub)
 			}
-			e := newEncoder(t, DefaultSettings(tc.ew, tc.eh))
+			s := DefaultSettings(tc.ew, tc.eh)
+			s.VideoRange = tc.video
+			e := newEncoder(t, s)
 			path := writeStream(t, encodeAll(t, e, frames, nil))
 
 			p := ffprobe(t, path)
 			if p.Codec != "h264" || p.Profile != "Constrained Baseline" || p.Width != tc.ew || p.Height != tc.eh || p.Frames != strconv.Itoa(n) {
 				t.Errorf("ffprobe: %+v, want h264 Constrained Baseline %dx%d, %d frames", p, tc.ew, tc.eh, n)
 			}
-			if p.Range != "pc" {
-				t.Errorf("ffprobe colour range %q, want pc (full range, as the planes are)", p.Range)
+			if want := map[bool]string{false: "pc", true: "tv"}[tc.video]; p.Range != want {
+				t.Errorf("ffprobe colour range %q, want %s (as the planes are)", p.Range, want)
 			}
 			// Luma everywhere; colour too where the pattern's bar edges fall
 			// on even columns (unscaled, width a multiple of 16): at an odd
@@ -305,5 +316,23 @@ func TestEncodeAllocatesOnlyTheAccessUnit(t *testing.T) {
 		if allocs > 1 {
 			t.Errorf("%s: %.1f allocations per Encode, want 1 (the access unit)", p, allocs)
 		}
+	}
+}
+
+// An encoder opened for a YUYV camera's video range refuses full-range
+// frames rather than encode them with the wrong range signalled.
+func TestVideoRangeRefusesFullRangeFrames(t *testing.T) {
+	s := DefaultSettings(64, 48)
+	s.VideoRange = true
+	e := newEncoder(t, s)
+	rgb := patternRGB(t, 64, 48, 2)
+	for _, f := range []capture.PixelFormat{capture.RGB8, capture.Mono8, capture.JPEG} {
+		_, err := e.Encode(asFormat(t, rgb[0], f, jpeg.Sub420), false)
+		if err == nil || !strings.Contains(err.Error(), "video-range") {
+			t.Errorf("%s frame: %v, want a refusal naming video range", f, err)
+		}
+	}
+	if _, err := e.Encode(asFormat(t, rgb[1], capture.YUYV, 0), false); err != nil {
+		t.Errorf("YUYV after the refusals: %v", err)
 	}
 }

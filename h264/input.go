@@ -20,9 +20,11 @@ import (
 // signals. JPEG and TurboJPEG's RGB conversion are full range already;
 // YUYV and UYVY, video range as V4L2 cameras send them, are expanded.
 type input struct {
-	dec  *jpeg.Decoder // made on the first JPEG frame
-	conv *jpeg.Encoder // made on the first RGB or BGR frame
-	yuv  jpeg.YUV      // a frame's planes when they cannot go straight into the picture
+	videoRange bool          // Settings.VideoRange: YUYV/UYVY split as they are
+	rows       []byte        // scratch for the 4:2:0 split
+	dec        *jpeg.Decoder // made on the first JPEG frame
+	conv       *jpeg.Encoder // made on the first RGB or BGR frame
+	yuv        jpeg.YUV      // a frame's planes when they cannot go straight into the picture
 }
 
 func (in *input) close() {
@@ -40,6 +42,9 @@ var formats = []capture.PixelFormat{capture.JPEG, capture.RGB8, capture.BGR8, ca
 
 // load fills pic from f.
 func (in *input) load(f *capture.Frame, pic picture) error {
+	if in.videoRange && !VideoRangeFormat(f.Format) {
+		return fmt.Errorf("a %s frame is full range, but this encoder was opened for video-range YUYV/UYVY (Settings.VideoRange)", f.Format)
+	}
 	if f.Format == capture.JPEG {
 		return in.loadJPEG(f, pic)
 	}
@@ -65,10 +70,16 @@ func (in *input) load(f *capture.Frame, pic picture) error {
 		}
 	case capture.Mono8:
 		monoToI420(dst, f.Data, f.Step, w, h)
-	case capture.YUYV:
-		packed422ToI420(dst, f.Data, f.Step, w, h, 0, 1, 2, 3)
-	case capture.UYVY:
-		packed422ToI420(dst, f.Data, f.Step, w, h, 1, 0, 3, 2)
+	case capture.YUYV, capture.UYVY:
+		if in.videoRange {
+			if err := in.splitVideoRange(dst, f, w, h); err != nil {
+				return err
+			}
+		} else if f.Format == capture.YUYV {
+			packed422ToI420(dst, f.Data, f.Step, w, h, 0, 1, 2, 3)
+		} else {
+			packed422ToI420(dst, f.Data, f.Step, w, h, 1, 0, 3, 2)
+		}
 	default:
 		return fmt.Errorf("cannot encode pixel format %q (supported: %v)", f.Format, formats)
 	}
@@ -237,4 +248,15 @@ func packed422ToI420(dst *jpeg.YUV, src []byte, step, w, h, y0, uo, y1, vo int) 
 			v[i] = chromaFull[(uint(p[vo])+uint(q[vo])+1)>>1]
 		}
 	}
+}
+
+// splitVideoRange deinterleaves a YUYV or UYVY frame's even w×h part into
+// dst with TurboJPEG's package's vectorized split, values as they are.
+func (in *input) splitVideoRange(dst *jpeg.YUV, f *capture.Frame, w, h int) error {
+	if len(in.rows) < 2*w {
+		in.rows = make([]byte, 2*w)
+	}
+	view := *dst
+	view.Width, view.Height = w, h
+	return jpeg.SplitPacked420(&view, f.Data, f.Step, f.Format == capture.UYVY, in.rows)
 }

@@ -2,8 +2,10 @@ package h264
 
 import (
 	"fmt"
+
 	"slices"
 	"strings"
+	"webcam/capture"
 )
 
 // Defaults. Measured with bench/h264_ratio.sh on the camera-like 720p30 clip
@@ -65,7 +67,17 @@ type Settings struct {
 	GOP           int    // frames from one IDR to the next (x264's keyint)
 	Preset        string // x264 preset: "ultrafast" … "placebo"
 	QMin, QMax    int    // quantizer range, 0..51
+	// VideoRange: the frames are YUYV or UYVY in video range (Y 16..235), as
+	// V4L2 cameras send them. Their values go to x264 as they are, plain
+	// deinterleaved, and the SPS says video range; other frames are refused.
+	// Off (the default), every format is brought to full range (JFIF), which
+	// the SPS says instead: YUYV then costs a table lookup per byte.
+	VideoRange bool
 }
+
+// VideoRangeFormat reports whether frames of format f are best encoded with
+// Settings.VideoRange: YUYV and UYVY.
+func VideoRangeFormat(f capture.PixelFormat) bool { return f == capture.YUYV || f == capture.UYVY }
 
 // DefaultSettings is the defaults at a size (rounded down to even).
 func DefaultSettings(width, height int) Settings {

@@ -24,7 +24,7 @@ typedef struct {
 } wc_enc;
 
 typedef struct {
-	int width, height, fps, bitrate_kbps, vbv_kbit, gop, qmin, qmax, level, threads, sliced;
+	int width, height, fps, bitrate_kbps, vbv_kbit, gop, qmin, qmax, level, threads, sliced, fullrange;
 } wc_settings;
 
 enum { WC_OK, WC_EPRESET, WC_EPROFILE, WC_EOPEN, WC_EPICTURE, WC_ENOMEM };
@@ -57,8 +57,9 @@ static int wc_open(wc_enc **pe, const char *preset, wc_settings s) {
 	p.rc.i_vbv_buffer_size = s.vbv_kbit;
 	p.rc.i_qp_min = s.qmin;
 	p.rc.i_qp_max = s.qmax;
-	// The planes come full range (JFIF, what TurboJPEG gives), BT.601.
-	p.vui.b_fullrange = 1;
+	// BT.601; full range (JFIF, what TurboJPEG gives) unless the planes are
+	// a YUYV camera's own video-range values (Settings.VideoRange).
+	p.vui.b_fullrange = s.fullrange;
 	p.vui.i_colorprim = 6; // SMPTE 170M
 	p.vui.i_transfer = 6;
 	p.vui.i_colmatrix = 6;
@@ -186,7 +187,7 @@ type x264Handle = unsafe.Pointer
 type x264Params struct {
 	width, height, fps, bitrateKbps, vbvKbit, gop, qmin, qmax, level int
 	threads                                                          int
-	sliced                                                           bool
+	sliced, videoRange                                               bool
 }
 
 func openX264(preset string, p x264Params) (x264Handle, error) {
@@ -196,12 +197,16 @@ func openX264(preset string, p x264Params) (x264Handle, error) {
 	if p.sliced {
 		sliced = 1
 	}
+	fullrange := 1
+	if p.videoRange {
+		fullrange = 0
+	}
 	var e *C.wc_enc
 	rc := C.wc_open(&e, cs, C.wc_settings{
 		width: C.int(p.width), height: C.int(p.height), fps: C.int(p.fps),
 		bitrate_kbps: C.int(p.bitrateKbps), vbv_kbit: C.int(p.vbvKbit), gop: C.int(p.gop),
 		qmin: C.int(p.qmin), qmax: C.int(p.qmax), level: C.int(p.level),
-		threads: C.int(p.threads), sliced: C.int(sliced),
+		threads: C.int(p.threads), sliced: C.int(sliced), fullrange: C.int(fullrange),
 	})
 	switch rc {
 	case C.WC_OK:

@@ -119,12 +119,15 @@ func (h *h264Session) run() {
 // encoderFor returns enc if it fits frame f, or a new encoder for f's size.
 func (h *h264Session) encoderFor(enc *h264.Encoder, f *capture.Frame) (*h264.Encoder, error) {
 	want := h.key.settings(f.Width, f.Height, h.fps())
-	if enc != nil && enc.Settings().Width == want.Width && enc.Settings().Height == want.Height {
-		return enc, nil // the rate it planned for stays: a new encoder would cost an IDR
+	want.VideoRange = h264.VideoRangeFormat(f.Format) // a YUYV camera's values as they are
+	if enc != nil {
+		if have := enc.Settings(); have.Width == want.Width && have.Height == want.Height && have.VideoRange == want.VideoRange {
+			return enc, nil // the rate it planned for stays: a new encoder would cost an IDR
+		}
 	}
 	if enc != nil {
 		enc.Close()
-		h.log.Info(fmt.Sprintf("http: h264 %s: the frames are now %dx%d, encoding at %dx%d", h.key.topic, f.Width, f.Height, want.Width, want.Height))
+		h.log.Info(fmt.Sprintf("http: h264 %s: the frames are now %dx%d %s, encoding at %dx%d", h.key.topic, f.Width, f.Height, f.Format, want.Width, want.Height))
 		h.endSinks() // their MP4 headers name the old size
 	}
 	next, err := h264.NewEncoder(want)

@@ -311,3 +311,33 @@ func sub(a, b []float64) []float64 {
 	}
 	return out
 }
+
+// A YUYV camera's values go into H.264 as they are, in video range, which
+// the stream says (a JPEG or RGB camera's are full range).
+func TestH264FromYUYVCameraIsVideoRange(t *testing.T) {
+	const w, h, frames = 320, 240, 30
+	clip := make([]byte, 0, w*h*2*frames)
+	for i := range frames {
+		for y := range h {
+			for x := 0; x < w; x += 2 {
+				luma := byte(16 + (x+y+4*i)%220)
+				clip = append(clip, luma, byte(128+y%64), luma, byte(128-x%64))
+			}
+		}
+	}
+	path := filepath.Join(t.TempDir(), "clip.yuyv")
+	if err := os.WriteFile(path, clip, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cam := startCamera(t, fmt.Sprintf("rawfile://%s?format=yuyv&width=%d&height=%d&fps=30", path, w, h), w, h, 30)
+	ts := startServer(t, Config{}, Topic{Name: "/cam/image_raw", Frames: cam.latest})
+	mp4, _ := recordH264(t, ts.url+"/stream?topic=/cam/image_raw&type=h264", 2)
+	out, err := exec.Command("ffprobe", "-v", "error", "-select_streams", "v:0",
+		"-show_entries", "stream=width,height,color_range", "-of", "csv=p=0", mp4).Output()
+	if err != nil {
+		t.Fatalf("ffprobe: %v", err)
+	}
+	if got := strings.TrimSpace(string(out)); got != "320,240,tv" {
+		t.Errorf("ffprobe: %q, want 320,240,tv", got)
+	}
+}

@@ -138,3 +138,26 @@ func (e *Encoder) EncodeYUV(dst *YUV, img Image, s Subsampling) error {
 	}
 	return nil
 }
+
+// SplitPacked420 deinterleaves YUYV or UYVY (pitch bytes per row, width even)
+// into dst, a tight I420 layout of the same size (YStride = Width,
+// ChromaWidth = Width/2, ChromaHeight = ceil(Height/2)): luma as it is,
+// each chroma sample the mean of two rows. Values keep their range. tmp is
+// scratch of at least 2×Width bytes. The same vectorized split as the
+// encoder's 4:2:0 path.
+func SplitPacked420(dst *YUV, src []byte, pitch int, uyvy bool, tmp []byte) error {
+	w, h := dst.Width, dst.Height
+	ch := (h + 1) / 2
+	switch {
+	case w <= 0 || h <= 0 || w%2 != 0:
+		return fmt.Errorf("%w: %d×%d packed 4:2:2 (the width must be even)", ErrGeometry, w, h)
+	case pitch < 2*w || len(src) < pitch*(h-1)+2*w:
+		return fmt.Errorf("%w: %d bytes with pitch %d for %d×%d packed 4:2:2", ErrGeometry, len(src), pitch, w, h)
+	case dst.YStride != w || dst.ChromaWidth != w/2 || len(dst.Y) < w*h || len(dst.Cb) < w/2*ch || len(dst.Cr) < w/2*ch:
+		return fmt.Errorf("%w: planes are not a tight %d×%d I420 layout", ErrGeometry, w, h)
+	case len(tmp) < 2*w:
+		return fmt.Errorf("%w: scratch of %d bytes, want %d", ErrGeometry, len(tmp), 2*w)
+	}
+	splitPacked420(src, w, pitch, h, uyvy, dst.Y, dst.Cb, dst.Cr, tmp)
+	return nil
+}
