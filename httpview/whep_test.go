@@ -341,3 +341,29 @@ func TestH264FromYUYVCameraIsVideoRange(t *testing.T) {
 		t.Errorf("ffprobe: %q, want 320,240,tv", got)
 	}
 }
+
+// A graph topic (another node's camera) is served as H.264 too, through the
+// same on-demand subscription, held while the encode runs and ended (after
+// the linger) when its viewer leaves.
+func TestGraphTopicAsH264(t *testing.T) {
+	srv, g := graphServer(t, 100*time.Millisecond, nil)
+	path, _ := recordH264(t, srv.url+"/stream?topic=/arm/image_raw&type=h264", 2)
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe: %v", err)
+	}
+	fields := strings.Split(strings.TrimSpace(string(out)), ",")
+	if len(fields) != 4 || fields[0] != "h264" || fields[1] != "160" || fields[2] != "120" {
+		t.Fatalf("ffprobe: %q, want h264 160x120", out)
+	}
+	if n, _ := strconv.Atoi(fields[3]); n < 45 {
+		t.Errorf("%d frames in 2 s", n)
+	}
+	if !waitFor(3*time.Second, func() bool { _, _, open := g.counts("/arm/image_raw"); return open == 0 }) {
+		t.Errorf("the graph subscription outlived the H.264 viewer")
+	}
+	if subs, _, _ := g.counts("/arm/image_raw"); subs != 1 {
+		t.Errorf("%d subscriptions for one viewer", subs)
+	}
+}
