@@ -175,7 +175,9 @@ func skipFrameNumAndPOC(r *bitReader) error {
 // readSize reads the coded size in macroblocks and the frame cropping, and
 // sets the displayed Width and Height (7.4.2.1.1, CropUnitX/CropUnitY).
 func readSize(r *bitReader, s *SPS, separatePlanes bool) error {
-	widthMbs, heightUnits := r.ue()+1, r.ue()+1
+	// In 64 bits: a ue(v) can be 2³²−1, whose +1 (or ×2 for fields) wraps
+	// in 32 and would slip a huge size past the limit below.
+	widthMbs, heightUnits := uint64(r.ue())+1, uint64(r.ue())+1
 	frameMbsOnly := r.flag()
 	if !frameMbsOnly {
 		r.flag() // mb_adaptive_frame_field_flag
@@ -192,8 +194,8 @@ func readSize(r *bitReader, s *SPS, separatePlanes bool) error {
 	if frameMbsOnly {
 		fieldFactor = 1
 	}
-	if widthMbs > maxMacroblocks || heightUnits*uint32(fieldFactor) > maxMacroblocks {
-		return fmt.Errorf("fmp4: SPS size %d×%d macroblocks is beyond H.264", widthMbs, heightUnits*uint32(fieldFactor))
+	if widthMbs > maxMacroblocks || heightUnits*uint64(fieldFactor) > maxMacroblocks {
+		return fmt.Errorf("fmp4: SPS size %d×%d macroblocks is beyond H.264", widthMbs, heightUnits*uint64(fieldFactor))
 	}
 	unitX, unitY := cropUnits(s.ChromaFormat, separatePlanes)
 	unitY *= fieldFactor
