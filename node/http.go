@@ -102,11 +102,12 @@ func (n *Node) startHTTP(ctx context.Context) error {
 		return err
 	}
 	cfg.Graph = v.graphHook(n.params)
+	n.http = v // before the server starts: its /state handler reads it
 	if err := v.start(cfg); err != nil {
+		n.http = nil
 		return err
 	}
 	context.AfterFunc(ctx, v.close)
-	n.http = v
 	return nil
 }
 
