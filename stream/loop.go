@@ -27,8 +27,8 @@ func (r *Runner) Run(ctx context.Context) error {
 		}
 		r.applyPending()
 		src, err := r.cfg.Open(r.cfg.URI, r.cfg.Request)
-		r.opened(err, !first)
 		if err != nil {
+			r.opened(err, !first)
 			if capture.IsConfigError(err) {
 				r.setState(StateError, err.Error(), slog.LevelError)
 				if first {
@@ -44,10 +44,11 @@ func (r *Runner) Run(ctx context.Context) error {
 			backoff = min(2*backoff, r.cfg.MaxBackoff)
 			continue
 		}
+		reopen := !first
 		first = false
 		backoff = r.cfg.MinBackoff
 		r.ready = nil
-		err = r.capture(ctx, src)
+		err = r.capture(ctx, src, reopen)
 		src.Close()
 		switch {
 		case ctx.Err() != nil:
@@ -163,7 +164,10 @@ func (r *Runner) runCalls(src capture.Source) {
 }
 
 // capture reads frames until an error, a reconfiguration (nil) or ctx ends.
-func (r *Runner) capture(ctx context.Context, src capture.Source) error {
+// The open counts as done (opened) once the source is set up: its format in
+// the status, OnOpen run and the state OK, so a Reconfigure that returns on
+// it is followed by a Status that shows all of that.
+func (r *Runner) capture(ctx context.Context, src capture.Source, reopen bool) error {
 	stop := context.AfterFunc(ctx, func() { src.Close() })
 	defer stop()
 	info := src.Info()
@@ -179,6 +183,7 @@ func (r *Runner) capture(ctx context.Context, src capture.Source) error {
 		}
 	}
 	r.setState(StateOK, "", slog.LevelInfo)
+	r.opened(nil, reopen)
 	for {
 		f, err := src.Read()
 		if err != nil {
