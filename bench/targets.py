@@ -158,6 +158,9 @@ def webrtc_targets_section(gobench, h264_ratio):
     for name in ("rgb8", "yuv422_yuy2", "jpeg"):
         row(f"Encode CPU per 720p frame from {name} ≤ 1.2× x264 alone", h264_ratio_of(h264_ratio, name), 1.2, "×")
     row("Each added WebRTC viewer ≤ 1 % of a core", cost.get("per-added-viewer-%core"), 1, " %")
+    fps = cost.get("slowest-of-10-fps")
+    rows.append(("Ten WebRTC viewers at 720p30: each ≥ 28 fps (the slowest)", "—" if fps is None else f"{fmt(fps, 1)} fps",
+                 verdict(None if fps is None else fps >= 28)))
     lines = ["## Targets (issue 16)", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in rows]
     return lines
