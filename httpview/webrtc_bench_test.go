@@ -2,8 +2,8 @@ package httpview
 
 import (
 	"context"
-	"math"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"syscall"
