@@ -177,7 +177,9 @@ func TestH264StreamReadByFFprobe(t *testing.T) {
 		{"&width=321", 320, 240}, // H.264 4:2:0 needs even sides: rounded down
 	} {
 		t.Run(tt.query, func(t *testing.T) {
+			before := cam.captured()
 			path, hdr := recordH264(t, ts.url+"/stream?topic=/cam/image_raw&type=h264"+tt.query, 3)
+			taken := int(cam.captured() - before)
 			if ct := hdr.Get("Content-Type"); ct != "video/mp4" {
 				t.Errorf("Content-Type %q", ct)
 			}
@@ -203,9 +205,11 @@ func TestH264StreamReadByFFprobe(t *testing.T) {
 			if s.Codec != "h264" || s.Profile != "Constrained Baseline" || s.Width != tt.w || s.Height != tt.h {
 				t.Errorf("ffprobe: %+v, want h264 Constrained Baseline %dx%d", s, tt.w, tt.h)
 			}
-			// 3 s at 30 fps, less the wait for the first keyframe (asked for at once).
-			if frames < 75 || frames > 95 {
-				t.Errorf("%d frames in 3 s, want about 90", frames)
+			// Every frame the camera took while recording, less the wait for
+			// the first keyframe (asked for at once) and any a loaded machine
+			// skipped; never more.
+			if frames < taken/2 || frames > taken+1 {
+				t.Errorf("%d frames in 3 s of a camera that took %d", frames, taken)
 			}
 		})
 	}
@@ -233,12 +237,14 @@ func TestChromiumPlaysH264Stream(t *testing.T) {
 		first, _ = chromedp.Run(ctx, chromedp.Evaluate[float64](count))
 		return first > 5
 	})
+	before := cam.captured()
 	time.Sleep(3 * time.Second)
 	last, _ = chromedp.Run(ctx, chromedp.Evaluate[float64](count))
+	taken := float64(cam.captured() - before)
 	size, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const v = document.querySelector("video"); return v ? v.videoWidth + "x" + v.videoHeight : ""; })()`))
 	t.Logf("Chromium <video>: %s, %v frames shown in 3 s", size, last-first)
-	if size != "640x480" || last-first < 75 || last-first > 95 {
-		t.Errorf("Chromium <video>: %q, %v frames in 3 s; want 640x480 playing at 30 fps", size, last-first)
+	if size != "640x480" || last-first < taken/2 || last-first > taken+5 {
+		t.Errorf("Chromium <video>: %q, %v frames in 3 s of a camera that took %v; want 640x480 playing", size, last-first, taken)
 	}
 }
 
