@@ -79,6 +79,7 @@ func CanConvert(from, to PixelFormat) bool {
 // step. The frame's own data is returned as is when it already is in p; any
 // conversion is made once and shared by all callers.
 func (f *Frame) Pixels(p PixelFormat) (data []byte, step int, err error) {
+	f.checkLive()
 	if f.Format == p {
 		return f.Data, f.Step, nil
 	}
@@ -149,6 +150,7 @@ func (f *Frame) PixelsSize(p PixelFormat) int { return f.Width * f.Height * p.By
 // or colour conversion writes the pixels once, where they are sent from. A
 // conversion another caller already made (Pixels) is copied instead.
 func (f *Frame) PixelsInto(dst []byte, p PixelFormat) error {
+	f.checkLive()
 	if len(dst) != f.PixelsSize(p) {
 		return fmt.Errorf("frame %d as %s needs %d bytes, the buffer has %d", f.Seq, p, f.PixelsSize(p), len(dst))
 	}
@@ -196,6 +198,7 @@ func (f *Frame) JPEG(o EncodeOptions) ([]byte, error) {
 // rendition is made once per frame. A JPEG frame is returned unchanged as
 // JPEG whenever nothing about it must change.
 func (f *Frame) Encoded(o EncodeOptions) ([]byte, error) {
+	f.checkLive()
 	w, h := ScaledSize(f.Width, f.Height, o.Width, o.Height)
 	o.Width, o.Height = w, h
 	if f.Format == JPEG && !o.PNG && !o.Invert && w == f.Width && h == f.Height {

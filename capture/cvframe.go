@@ -31,23 +31,37 @@ func (b *badFrames) good() { b.run = 0 }
 // data (MJPEG from V4L2 with CONVERT_RGB off, image/jpeg from an appsink, raw
 // FFmpeg packets) as one row of bytes; packed pixels come as rows×cols with 1,
 // 2 or 3 channels. packed names the format of 2- and 3-channel data (YUYV or
-// UYVY; RGB8 or BGR8), which the Mat alone does not tell.
+// UYVY; RGB8 or BGR8), which the Mat alone does not tell. A refused pooled
+// read gives its buffer back.
 func matFrame(r cvRead, packed PixelFormat) (*Frame, error) {
-	f := &Frame{Data: r.data, GrabBegin: r.begin, GrabEnd: r.end}
+	f := r.pooled
+	if f == nil {
+		f = &Frame{}
+	}
+	f.Data, f.GrabBegin, f.GrabEnd = r.data, r.begin, r.end
+	if err := describeMat(f, r, packed); err != nil {
+		f.Release()
+		return nil, err
+	}
+	return f, nil
+}
+
+// describeMat sets f's format and size from what OpenCV read.
+func describeMat(f *Frame, r cvRead, packed PixelFormat) error {
 	switch r.typ {
 	case gocv.MatTypeCV8UC1:
 		if r.rows == 1 && len(r.data) >= 2 && r.data[0] == 0xFF && r.data[1] == 0xD8 {
 			w, h, err := JPEGSize(r.data)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			f.Format, f.Width, f.Height = JPEG, w, h
-			return f, nil
+			return nil
 		}
 		f.Format = Mono8
 	case gocv.MatTypeCV8UC2:
 		if packed != YUYV && packed != UYVY {
-			return nil, fmt.Errorf("2-channel frame with no YUV layout known (%dx%d)", r.cols, r.rows)
+			return fmt.Errorf("2-channel frame with no YUV layout known (%dx%d)", r.cols, r.rows)
 		}
 		f.Format = packed
 	case gocv.MatTypeCV8UC3:
@@ -56,12 +70,9 @@ func matFrame(r cvRead, packed PixelFormat) (*Frame, error) {
 			f.Format = RGB8
 		}
 	default:
-		return nil, fmt.Errorf("unsupported OpenCV frame type %v (%dx%d)", r.typ, r.cols, r.rows)
+		return fmt.Errorf("unsupported OpenCV frame type %v (%dx%d)", r.typ, r.cols, r.rows)
 	}
 	f.Width, f.Height = r.cols, r.rows
 	f.Step = f.Width * f.Format.BytesPerPixel()
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	return f, nil
+	return f.Validate()
 }

@@ -19,6 +19,7 @@ type cvHandle struct {
 	mu       sync.Mutex
 	vc       *gocv.VideoCapture
 	mat      gocv.Mat
+	pool     *BufferPool   // packed frames' buffers; used by the read goroutine only
 	busy     bool          // a read is running on vc
 	closed   bool          // no more use; release when not busy
 	done     chan struct{} // closed by close
@@ -37,6 +38,7 @@ const releaseWait = 2 * time.Second
 // cvRead is one frame as OpenCV returned it, copied out of the Mat.
 type cvRead struct {
 	data       []byte
+	pooled     *Frame // holds data when it is a pooled buffer (matFrame fills it in)
 	rows, cols int
 	typ        gocv.MatType
 	posMsec    float64   // CAP_PROP_POS_MSEC right after the read
@@ -70,7 +72,7 @@ func (h *cvHandle) read(stall time.Duration) (r cvRead, ok bool, err error) {
 		res.r.end = time.Now()
 		if res.ok && !h.mat.Empty() {
 			res.r.rows, res.r.cols, res.r.typ = h.mat.Rows(), h.mat.Cols(), h.mat.Type()
-			res.r.data = h.mat.ToBytes() // a copy: the frame owns its bytes
+			res.r.data, res.r.pooled = h.copyOut()
 			res.r.posMsec = h.vc.Get(gocv.VideoCapturePosMsec)
 		} else {
 			res.ok = false
@@ -100,6 +102,25 @@ func (h *cvHandle) read(stall time.Duration) (r cvRead, ok bool, err error) {
 		h.abandon()
 		return r, false, fmt.Errorf("%w for %s", errStalled, stall)
 	}
+}
+
+// copyOut copies the Mat's bytes out of OpenCV's memory: packed pixels,
+// whose size is fixed for a source, into a pooled buffer; compressed
+// packets (one row, a different length each) into a fresh one.
+func (h *cvHandle) copyOut() ([]byte, *Frame) {
+	if h.mat.Rows() <= 1 {
+		return h.mat.ToBytes(), nil
+	}
+	src, err := h.mat.DataPtrUint8()
+	if err != nil { // not continuous: ToBytes knows how
+		return h.mat.ToBytes(), nil
+	}
+	if h.pool == nil || h.pool.Size() != len(src) {
+		h.pool = NewBufferPool(len(src), 0)
+	}
+	f := h.pool.NewFrame()
+	copy(f.Data, src)
+	return f.Data, f
 }
 
 // with runs fn on the capture between reads (properties, controls).

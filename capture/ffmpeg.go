@@ -41,6 +41,9 @@ var errNotJPEG = errors.New("packet is not a complete JPEG image")
 // packetFrame turns one raw FFmpeg packet into a JPEG frame.
 func packetFrame(r cvRead) (*Frame, error) {
 	if r.rows != 1 || r.typ != gocv.MatTypeCV8UC1 || len(r.data) < 2 || r.data[0] != 0xFF || r.data[1] != 0xD8 {
+		if r.pooled != nil {
+			r.pooled.Release()
+		}
 		return nil, errNotJPEG
 	}
 	return matFrame(r, "")

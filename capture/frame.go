@@ -31,6 +31,12 @@ func (p PixelFormat) Compressed() bool { return p == JPEG }
 
 // Frame is one captured image with its timing. Treat it as read-only once it
 // has been handed on: it is shared by pointer between all consumers.
+//
+// A frame from a BufferPool (NewFrame) is reference counted: whoever reads
+// its Data past the moment they got it holds a reference (Retain, Release),
+// and the last Release recycles the buffer. Other frames need none, and
+// Retain/Release do nothing on them. The metadata fields stay valid either
+// way; the derived conversions and encodes are GC-managed.
 type Frame struct {
 	Seq    uint64    // strictly increasing for the life of the process
 	Stamp  time.Time // when the image was captured (driver time where known)
@@ -38,12 +44,16 @@ type Frame struct {
 	Height int
 	Format PixelFormat
 	Step   int    // bytes per row; 0 for compressed formats
-	Data   []byte // pixels or JPEG bytes; owned by the frame
+	Data   []byte // pixels or JPEG bytes; valid while the frame is referenced
 
 	GrabBegin time.Time // before the source was asked for the frame
 	GrabEnd   time.Time // when the source returned it
 
 	derived derivedCache
+
+	pool *BufferPool  // nil: Data is GC-managed
+	buf  []byte       // the pool's buffer, which Data may be a prefix of
+	refs atomic.Int32 // holders of a pooled frame's Data
 }
 
 // Validate checks that Data matches the declared size and format.

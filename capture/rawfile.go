@@ -33,6 +33,7 @@ type rawFile struct {
 	index  int64 // the next frame to read
 	loop   bool
 	pace   pacer
+	pool   *BufferPool // frames are read whole into recycled buffers
 	closed chan struct{}
 	once   sync.Once
 }
@@ -105,7 +106,7 @@ func openRawFile(u *url.URL, req Request) (Source, error) {
 	}
 	s := &rawFile{
 		f: f, size: size, frames: st.Size() / size, loop: loop, closed: make(chan struct{}),
-		pace: pacer{period: time.Duration(float64(time.Second) / fps)},
+		pace: pacer{period: time.Duration(float64(time.Second) / fps)}, pool: NewBufferPool(int(size), 0),
 		info: Info{URI: u.String(), Backend: "rawfile", Width: w, Height: h, FPS: fps, Format: format},
 	}
 	if st.Size()%size != 0 {
@@ -136,9 +137,10 @@ func (s *rawFile) Read() (*Frame, error) {
 		s.index = 0
 	}
 	begin := time.Now()
-	// A fresh buffer per frame: the frame owns its Data once handed on.
-	data := make([]byte, s.size)
-	if _, err := s.f.ReadAt(data, s.index*s.size); err != nil {
+	// A pooled buffer, read whole: it comes back after the frame's last Release.
+	f := s.pool.NewFrame()
+	if _, err := s.f.ReadAt(f.Data, s.index*s.size); err != nil {
+		f.Release()
 		select {
 		case <-s.closed:
 			return nil, ErrClosed
@@ -148,6 +150,7 @@ func (s *rawFile) Read() (*Frame, error) {
 	}
 	s.index++
 	end := time.Now()
-	return &Frame{Stamp: begin, Width: s.info.Width, Height: s.info.Height, Format: s.info.Format,
-		Step: s.info.Width * 2, Data: data, GrabBegin: begin, GrabEnd: end}, nil
+	f.Stamp, f.Width, f.Height, f.Format = begin, s.info.Width, s.info.Height, s.info.Format
+	f.Step, f.GrabBegin, f.GrabEnd = s.info.Width*2, begin, end
+	return f, nil
 }

@@ -51,7 +51,8 @@ type testPattern struct {
 	info    Info
 	jpeg    bool
 	pace    pacer
-	row     []byte // two widths of bars, so any shift is one contiguous copy
+	row     []byte      // two widths of bars, so any shift is one contiguous copy
+	pool    *BufferPool // RGB images, each written whole
 	counter uint64
 	closed  chan struct{}
 	once    sync.Once
@@ -87,6 +88,7 @@ func openTestPattern(u *url.URL, req Request) (Source, error) {
 		jpeg: format == JPEG, pace: pacer{period: time.Duration(float64(time.Second) / fps)},
 		closed: make(chan struct{}),
 	}
+	tp.pool = NewBufferPool(w*3*h, 0)
 	tp.row = make([]byte, 2*w*3)
 	for x := 0; x < 2*w; x++ {
 		copy(tp.row[x*3:], PatternBars[(x%w)*8/w][:])
@@ -132,7 +134,9 @@ func (tp *testPattern) Read() (*Frame, error) {
 func (tp *testPattern) render(counter uint64, at time.Time) (*Frame, error) {
 	w, h := tp.info.Width, tp.info.Height
 	step := w * 3
-	data := make([]byte, step*h)
+	f := tp.pool.NewFrame()
+	f.Width, f.Height, f.Format, f.Step = w, h, RGB8, step
+	data := f.Data
 	band := PatternBandHeight(h)
 	for y := 0; y < band; y++ {
 		line := data[y*step : (y+1)*step]
@@ -150,12 +154,14 @@ func (tp *testPattern) render(counter uint64, at time.Time) (*Frame, error) {
 		copy(data[y*step:(y+1)*step], tp.row[shift:shift+step])
 	}
 	if err := drawCaption(data, w, h, fmt.Sprintf("#%d %s %dx%d", counter, at.Format("15:04:05.000"), w, h)); err != nil {
+		f.Release()
 		return nil, err
 	}
-	f := &Frame{Width: w, Height: h, Format: RGB8, Step: step, Data: data}
 	if !tp.jpeg {
 		return f, nil
 	}
+	// The RGB image was only the encoder's input: its buffer goes back now.
+	defer f.Release()
 	return encodeSourceJPEG(f)
 }
 

@@ -35,7 +35,8 @@
 // jpeg_quality, shared with the ROS publisher.
 //
 // How viewers are served: each viewer runs one goroutine that waits on the
-// camera's stream.Latest for a frame newer than the one it last sent, asks the
+// camera's stream.Latest for a frame newer than the one it last sent (holding
+// a reference to it, and to the last part sent while it may be re-sent), asks the
 // frame for its JPEG (encoded at most once per frame and distinct quality and
 // size, shared by every viewer through the frame's cache; a /snapshot with
 // type=png is a PNG) and writes it with a

@@ -96,10 +96,12 @@ func (h *h264Session) run() {
 		}
 		last = f.Seq
 		if enc, err = h.encoderFor(enc, f); err != nil {
+			f.Release()
 			h.fail(err)
 			return
 		}
 		au, err := enc.Encode(f, h.wantKey.Swap(false))
+		f.Release() // the encoder copied the picture in; au is its own
 		if err != nil {
 			h.errors.Add(1)
 			h.log.Debug(fmt.Sprintf("http: h264 %s: frame %d: %v", h.key.topic, f.Seq, err))

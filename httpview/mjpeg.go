@@ -127,9 +127,18 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 	var (
 		last      uint64
 		prev      *capture.Frame // the last part written, for re-sending
-		prevImage []byte
+		prevImage []byte         // may be prev's Data (a camera's JPEG)
+		pending   *capture.Frame // a new frame until it is written
 		wrote     time.Time
 	)
+	// prev and pending are held (Retain): their images are written later.
+	defer func() {
+		for _, f := range []*capture.Frame{prev, pending} {
+			if f != nil {
+				f.Release()
+			}
+		}
+	}()
 	for {
 		var due time.Time
 		if s.cfg.PublishRate > 0 && prev != nil {
@@ -144,10 +153,13 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 		if resend {
 			f, image = prev, prevImage
 		} else {
+			pending = f
 			last = f.Seq
 			v.req.topic.rate.observe(f.Seq, f.Stamp)
 			image, err = s.encode(f, s.options(v.req, f))
 			if err != nil {
+				pending = nil
+				f.Release()
 				if v.failed(f.Seq, err) {
 					s.cfg.Log.Warn(fmt.Sprintf("http: viewer %d: frame %d of %s: %v", v.id, f.Seq, v.req.topic.name, err))
 				}
@@ -179,7 +191,10 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, v *viewer) e
 			continue
 		}
 		v.sent(f.Seq, len(image))
-		prev, prevImage = f, image
+		if prev != nil {
+			prev.Release()
+		}
+		prev, prevImage, pending = f, image, nil
 	}
 }
 

@@ -37,7 +37,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 	defer release() // a graph topic's subscription lingers for the next snapshot
 	req, done, _ := s.takeRendition(req)
 	defer done()
-	f := req.topic.frames.Load()
+	f := req.topic.frames.Acquire()
 	if f == nil {
 		ctx, cancel := context.WithTimeout(r.Context(), snapshotWait)
 		f, _ = req.topic.frames.Next(ctx, 0)
@@ -53,6 +53,7 @@ func (s *Server) handleSnapshot(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusServiceUnavailable, msg)
 		return
 	}
+	defer f.Release() // jpeg may be its Data (a camera's JPEG), written below
 	jpeg, err := s.encode(f, s.options(req, f))
 	if err != nil {
 		fail(w, http.StatusInternalServerError, fmt.Sprintf("frame %d of %s: %v", f.Seq, req.topic.name, err))

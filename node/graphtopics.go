@@ -204,6 +204,7 @@ func (f *graphFeed) deliver(msg []byte, received time.Time) {
 	}
 	f.seq++
 	f.frames.Publish(fr)
+	fr.Release() // the producer's reference, as a source's (a no-op: not pooled)
 }
 
 // Close unsubscribes; safe to call more than once.

@@ -141,7 +141,9 @@ func (n *Node) runLoop(ctx context.Context, st *loopStats, publish func(*capture
 			st.skipped.Add(f.Seq - last - 1)
 		}
 		last = f.Seq
-		if publish(f) > 0 {
+		sent := publish(f)
+		f.Release() // every message was serialized (copied) by now
+		if sent > 0 {
 			st.sent(time.Now())
 		}
 	}

@@ -18,6 +18,11 @@ if [ "${1:-}" = --pytest-only ]; then go_tests=; shift; fi
 paths=(test)
 for a in "$@"; do case "$a" in test/*) paths=() ;; esac; done
 
+# The built node under test fills released frame buffers with a poison
+# byte and panics on a released frame's use (capture/bufpool.go), so a
+# missing reference shows as a failure, not as a torn picture.
+export WEBCAM_POOL_DEBUG=1
+
 # Isolation: our own DDS domain, localhost only.
 export ROS_DOMAIN_ID=${ROS_DOMAIN_ID:-$(( $$ % 100 + 1 ))}
 export ROS_AUTOMATIC_DISCOVERY_RANGE=LOCALHOST

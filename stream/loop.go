@@ -193,10 +193,12 @@ func (r *Runner) capture(ctx context.Context, src capture.Source, reopen bool) e
 			return err
 		}
 		if capture.DropCorrupt(f) { // sources that do not check their JPEGs (files, injected faults)
+			f.Release()
 			continue
 		}
 		r.stamp(f)
 		r.out.Publish(f)
+		f.Release() // the source's reference: the hub holds its own
 		r.runCalls(src)
 		if r.interrupted() {
 			return nil
