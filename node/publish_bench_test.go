@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -49,7 +50,9 @@ func BenchmarkPublishImage(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer w.Close()
-	n := &Node{pubs: publishers{image: w}, throttled: map[string]time.Time{}}
+	// A failed publish is logged as the node logs it (throttled), to the
+	// benchmark's output.
+	n := &Node{pubs: publishers{image: w}, throttled: map[string]time.Time{}, log: slog.New(slog.NewTextHandler(os.Stderr, nil))}
 	n.pubConfig.Store(&pubConfig{frameID: "camera", encoding: capture.RGB8, publishRaw: true})
 
 	for _, size := range publishBenchSizes {
