@@ -58,28 +58,17 @@ func (s *Server) serveH264(w http.ResponseWriter, r *http.Request, v *viewer, h 
 // over release, the graph subscription) and registers a viewer, as MJPEG
 // streams do, for the viewer cap and /state.
 func (s *Server) streamH264(w http.ResponseWriter, r *http.Request, q url.Values, req viewRequest, release func()) {
-	key, rerr := s.h264Request(q, req)
+	h, leave, rerr := s.joinH264(q, req, release)
 	if rerr != nil {
-		release()
 		fail(w, rerr.status, rerr.msg)
 		return
 	}
-	h, leave, err := s.h264.acquire(key, req.topic, release)
-	if err != nil {
-		fail(w, http.StatusServiceUnavailable, err.Error())
-		return
-	}
 	defer leave()
-	v, err := s.addViewer(r, req)
-	switch {
-	case errors.Is(err, errTooManyViewers):
-		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", s.maxViewers))
-		return
-	case err != nil:
-		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
+	v, ok := s.admitViewer(w, r, req)
+	if !ok {
 		return
 	}
-	s.cfg.Log.Info(fmt.Sprintf("http: viewer %d (%s) watches %s as h264 (%s)", v.id, v.remote, key.topic, key.describe()))
+	s.cfg.Log.Info(fmt.Sprintf("http: viewer %d (%s) watches %s as h264 (%s)", v.id, v.remote, h.key.topic, h.key.describe()))
 	if r.Method == http.MethodHead {
 		streamHeaders(w.Header())
 		w.Header().Set("Content-Type", fmp4.ContentType)

@@ -78,13 +78,8 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	asked := req
 	req, done, note := s.takeRendition(req)
 	defer done()
-	v, err := s.addViewer(r, req)
-	switch {
-	case errors.Is(err, errTooManyViewers):
-		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", s.maxViewers))
-		return
-	case err != nil:
-		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
+	v, ok := s.admitViewer(w, r, req)
+	if !ok {
 		return
 	}
 	if note != "" {

@@ -65,6 +65,21 @@ func (s *Server) freeSlot(v *viewer) {
 	s.mu.Unlock()
 }
 
+// admitViewer registers a stream for r, or answers 503 (the cap reached, or
+// the server closing) and returns false.
+func (s *Server) admitViewer(w http.ResponseWriter, r *http.Request, req viewRequest) (*viewer, bool) {
+	v, err := s.addViewer(r, req)
+	switch {
+	case errors.Is(err, errTooManyViewers):
+		fail(w, http.StatusServiceUnavailable, fmt.Sprintf("too many viewers (%d): try again later", s.maxViewers))
+		return nil, false
+	case err != nil:
+		fail(w, http.StatusServiceUnavailable, "the server is shutting down")
+		return nil, false
+	}
+	return v, true
+}
+
 func (s *Server) removeViewer(v *viewer, why error) {
 	v.leave()
 	s.freeSlot(v)

@@ -4,11 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -341,18 +341,24 @@ func newResourceID() string {
 
 // openH264 parses a WebRTC or type=h264 query and joins (or starts) the
 // shared encode it names.
-func (s *Server) openH264(q map[string][]string) (*h264Session, func(), *requestError) {
+func (s *Server) openH264(q url.Values) (*h264Session, func(), *requestError) {
 	v, release, rerr := s.openView(q)
 	if rerr != nil {
 		return nil, nil, rerr
 	}
+	return s.joinH264(q, v, release)
+}
+
+// joinH264 joins (or starts) the shared encode a parsed view and its H.264
+// settings name, taking over release (the view's graph subscription).
+func (s *Server) joinH264(q url.Values, v viewRequest, release func()) (*h264Session, func(), *requestError) {
 	key, rerr := s.h264Request(q, v)
 	if rerr != nil {
 		release()
 		return nil, nil, rerr
 	}
 	h, leave, err := s.h264.acquire(key, v.topic, release)
-	if errors.Is(err, errHubClosed) {
+	if err != nil {
 		return nil, nil, &requestError{http.StatusServiceUnavailable, err.Error()}
 	}
 	return h, leave, nil
