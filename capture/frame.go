@@ -19,6 +19,12 @@ const (
 	YUYV  PixelFormat = "yuv422_yuy2" // Y0 U Y1 V
 	UYVY  PixelFormat = "yuv422"      // U Y0 V Y1 (ROS calls this yuv422)
 	JPEG  PixelFormat = "jpeg"        // Data is one complete JPEG image
+	// H264 frames are one H.264 access unit each (a whole picture), in
+	// Annex-B byte-stream form (start codes), in decoding order, with SPS
+	// and PPS before every IDR picture. Width and Height are the SPS's
+	// cropped size. Decoding needs the access units before it, so pixels
+	// of an H264 frame come from its source's decoder chain.
+	H264 PixelFormat = "h264"
 )
 
 // BytesPerPixel is the packed size of one pixel, 0 for compressed formats:
@@ -27,7 +33,7 @@ const (
 func (p PixelFormat) BytesPerPixel() int { return turboFormats[p].BytesPerPixel() }
 
 // Compressed reports whether Data is a compressed image rather than pixels.
-func (p PixelFormat) Compressed() bool { return p == JPEG }
+func (p PixelFormat) Compressed() bool { return p == JPEG || p == H264 }
 
 // Frame is one captured image with its timing. Treat it as read-only once it
 // has been handed on: it is shared by pointer between all consumers.
