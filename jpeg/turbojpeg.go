@@ -23,6 +23,12 @@ package jpeg
 #cgo nocallback wc_decompress_yuv
 #cgo noescape wc_encode_yuv
 #cgo nocallback wc_encode_yuv
+#cgo noescape wc_compress_yuv
+#cgo nocallback wc_compress_yuv
+#cgo noescape wc_decode_yuv
+#cgo nocallback wc_decode_yuv
+#cgo noescape wc_remap
+#cgo nocallback wc_remap
 #include <string.h>
 #include <turbojpeg.h>
 
@@ -150,6 +156,38 @@ static int wc_encode_yuv(tjhandle h, const unsigned char *src, int width, int pi
 	int strides[3] = {ys, cs, cs};
 	return tjEncodeYUVPlanes(h, src, width, pitch, height, pf, planes, strides, subsamp, flags);
 }
+
+// Compresses planar YCbCr with the given plane strides (a video decoder's
+// I420, whose chroma rows of an odd-width picture are (width+1)/2 wide).
+static long wc_compress_yuv(tjhandle h, const unsigned char *y,
+		const unsigned char *u, const unsigned char *v, int width, int height,
+		int ys, int cs, int subsamp, unsigned char *out, unsigned long outCap,
+		int quality, int flags) {
+	const unsigned char *planes[3] = {y, u, v};
+	int strides[3] = {ys, cs, cs};
+	unsigned char *buf = out;
+	unsigned long size = outCap;
+	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, subsamp, &buf,
+			&size, quality, flags | TJFLAG_NOREALLOC) != 0)
+		return -1;
+	return (long)size;
+}
+
+// Converts YCbCr planes (JFIF: full range, BT.601) into packed pixels (SIMD).
+static int wc_decode_yuv(tjhandle h, const unsigned char *y, const unsigned char *u,
+		const unsigned char *v, int ys, int cs, int subsamp, unsigned char *dst,
+		int width, int pitch, int height, int pf, int flags) {
+	const unsigned char *planes[3] = {y, u, v};
+	int strides[3] = {ys, cs, cs};
+	return tjDecodeYUVPlanes(h, planes, strides, subsamp, dst, width, pitch, height, pf, flags);
+}
+
+// dst[i] = lut[src[i]]: a video-range plane stretched to full range.
+static void wc_remap(const unsigned char *restrict src, unsigned char *restrict dst,
+		long n, const unsigned char *restrict lut) {
+	for (long i = 0; i < n; i++)
+		dst[i] = lut[src[i]];
+}
 */
 import "C"
 
@@ -231,6 +269,27 @@ func decompressYUV(h handle, jpeg, y, u, v []byte, width, height, ys, cs, flags 
 func encodeYUV(h handle, src []byte, width, pitch, height int, pf pixelFormat, y, u, v []byte, ys, cs, subsamp, flags int) bool {
 	return C.wc_encode_yuv(C.tjhandle(h), ptr(src), C.int(width), C.int(pitch), C.int(height), C.int(pf),
 		ptr(y), ptr(u), ptr(v), C.int(ys), C.int(cs), C.int(subsamp), C.int(flags)) == 0
+}
+
+// compressYUV compresses planes with explicit strides; out as for compress.
+func compressYUV(h handle, y, u, v []byte, width, height, ys, cs, subsamp int, out []byte, quality, flags int) (int, bool) {
+	n := C.wc_compress_yuv(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width), C.int(height),
+		C.int(ys), C.int(cs), C.int(subsamp), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
+	return int(n), n >= 0
+}
+
+// decodeYUV converts planes into packed pixels.
+func decodeYUV(h handle, y, u, v []byte, ys, cs, subsamp int, dst []byte, width, pitch, height int, pf pixelFormat, flags int) bool {
+	return C.wc_decode_yuv(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(ys), C.int(cs), C.int(subsamp),
+		ptr(dst), C.int(width), C.int(pitch), C.int(height), C.int(pf), C.int(flags)) == 0
+}
+
+// remap writes lut[src[i]] to dst[i]; dst is at least as long as src.
+func remap(src, dst []byte, lut *[256]byte) {
+	if len(src) == 0 {
+		return
+	}
+	C.wc_remap(ptr(src), ptr(dst), C.long(len(src)), (*C.uchar)(unsafe.Pointer(&lut[0])))
 }
 
 // planeWidth and planeHeight are TurboJPEG's plane sizes: component 0 is Y,
