@@ -49,6 +49,7 @@ func (d *Decoder) Close() {
 // sets. Pictures come back from the next IDR (or recovery point); access
 // units before it give ok false.
 func (d *Decoder) Reset() {
+	defer runtime.KeepAlive(d) // the cleanup must not free the decoder during the C call
 	if d.h != nil {
 		flush(d.h)
 	}
@@ -73,6 +74,7 @@ func (d *Decoder) Decode(au []byte) (p Picture, ok bool, err error) {
 // DecodeInto is Decode writing the picture into dst[:size] when cap(dst)
 // holds its I420 size (no allocation per frame), else into a new buffer.
 func (d *Decoder) DecodeInto(au, dst []byte) (Picture, bool, error) {
+	defer runtime.KeepAlive(d)
 	if d.h == nil {
 		return Picture{}, false, errClosed
 	}
@@ -129,6 +131,7 @@ func (d *Decoder) take(r result, dst []byte) (Picture, error) {
 // decoder ready for a new stream from its next IDR, as after Reset. A
 // stream without reordering holds none.
 func (d *Decoder) Flush() ([]Picture, error) {
+	defer runtime.KeepAlive(d)
 	if d.h == nil {
 		return nil, errClosed
 	}
