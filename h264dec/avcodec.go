@@ -140,6 +140,9 @@ static wc_result wc_next_drained(wc_dec *d) {
 	return wc_received(d, avcodec_receive_frame(d->ctx, d->frame));
 }
 
+// Pictures with more pixels are refused (ff_get_buffer checks each one).
+static void wc_set_max_pixels(wc_dec *d, int64_t n) { d->ctx->max_pixels = n; }
+
 // Drops every reference and held picture; parameter sets are kept.
 static void wc_flush(wc_dec *d) {
 	av_frame_unref(d->frame);
@@ -245,6 +248,8 @@ func decode(h handle, au []byte) result {
 func drain(h handle) int          { return int(C.wc_drain((*C.wc_dec)(h))) }
 func nextDrained(h handle) result { return toResult(C.wc_next_drained((*C.wc_dec)(h))) }
 func flush(h handle)              { C.wc_flush((*C.wc_dec)(h)) }
+
+func setMaxPixels(h handle, n int) { C.wc_set_max_pixels((*C.wc_dec)(h), C.int64_t(n)) }
 
 // pixelFormatName is libavutil's name for an AVPixelFormat.
 func pixelFormatName(format int) string {

@@ -127,3 +127,23 @@ func TestUseAfterClose(t *testing.T) {
 		t.Error("Flush after Close: no error")
 	}
 }
+
+// A picture larger than MaxPixels is refused (an error or no picture, not
+// a huge allocation); raising the limit lets the next IDR through.
+func TestMaxPixels(t *testing.T) {
+	path := baseline.encode(t)
+	aus := accessUnits(t, path)
+	ref := ffmpegI420(t, path, baseline.w, baseline.h, "yuv420p")
+	d := newDecoder(t)
+	d.MaxPixels = 100 * 100
+	for i, au := range aus[:30] {
+		if p, ok, err := d.Decode(au); ok {
+			t.Fatalf("access unit %d: a %dx%d picture over MaxPixels %d (err %v)", i, p.Width, p.Height, d.MaxPixels, err)
+		}
+	}
+	d.MaxPixels = 0
+	p, ok, err := d.Decode(aus[30])
+	if !ok || err != nil || !bytes.Equal(p.Data, ref[30]) {
+		t.Fatalf("the next IDR within the default limit: ok %v, %v", ok, err)
+	}
+}

@@ -11,11 +11,24 @@ var (
 	errEmpty  = errors.New("h264dec: empty access unit")
 )
 
+// DefaultMaxPixels bounds the pictures a Decoder accepts unless told
+// otherwise: the largest frame any H.264 level allows (level 6.2: 139,264
+// macroblocks, 8192×4352). A damaged or hostile SPS may declare more, and
+// libavcodec would conceal a whole such picture, seconds of CPU and over
+// 100 MB each.
+const DefaultMaxPixels = 139264 * 16 * 16
+
 // Decoder decodes one H.264 stream, access unit by access unit. Not safe for
 // concurrent use.
 type Decoder struct {
-	h       handle
-	cleanup runtime.Cleanup
+	// MaxPixels refuses pictures with more pixels (width×height, the width
+	// rounded up to libavcodec's stride alignment): their access units give
+	// an error or no picture. Zero (or less) means DefaultMaxPixels.
+	MaxPixels int
+
+	h         handle
+	maxPixels int // the limit libavcodec was last given
+	cleanup   runtime.Cleanup
 	// sawSPS, sawPPS: parameter sets have been fed since New. Before both,
 	// libavcodec's rejections are a mid-stream join, not corruption.
 	sawSPS, sawPPS bool
@@ -84,6 +97,7 @@ func (d *Decoder) DecodeInto(au, dst []byte) (Picture, bool, error) {
 	if len(au) > maxAccessUnit {
 		return Picture{}, false, fmt.Errorf("h264dec: access unit of %d bytes is too large", len(au))
 	}
+	d.applyMaxPixels()
 	if !d.sawSPS || !d.sawPPS {
 		sps, pps := parameterSets(au)
 		d.sawSPS, d.sawPPS = d.sawSPS || sps, d.sawPPS || pps
@@ -100,6 +114,17 @@ func (d *Decoder) DecodeInto(au, dst []byte) (Picture, bool, error) {
 	}
 	p, err := d.take(r, dst)
 	return p, err == nil, err
+}
+
+func (d *Decoder) applyMaxPixels() {
+	limit := d.MaxPixels
+	if limit <= 0 {
+		limit = DefaultMaxPixels
+	}
+	if limit != d.maxPixels {
+		setMaxPixels(d.h, limit)
+		d.maxPixels = limit
+	}
 }
 
 // rejectionExpected: libavcodec says "no frame!" (invalid data) for an
