@@ -17,6 +17,7 @@ apt_packages=(
   python3-venv cmake                            # cmake: colcon builds of the ROS package
   libturbojpeg0-dev libjpeg-turbo-progs         # jpeg/: TurboJPEG 2.1; tjbench for bench/tjbench_ratio.sh
   libx264-dev x264                             # h264/: libx264 0.164; the x264 CLI for bench/h264_ratio.sh
+  libavcodec-dev libavutil-dev libswscale-dev  # h264dec/: FFmpeg 5.1's H.264 decoder and scaler
 )
 missing=()
 for p in "${apt_packages[@]}"; do
