@@ -17,6 +17,7 @@ apt_packages=(
   python3-venv cmake                            # cmake: colcon builds of the ROS package
   libturbojpeg0-dev libjpeg-turbo-progs         # jpeg/: TurboJPEG 2.1; tjbench for bench/tjbench_ratio.sh
   libx264-dev x264                             # h264/: libx264 0.164; the x264 CLI for bench/h264_ratio.sh
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly # gstsample/ headers; h264parse; x264enc for tests
 )
 missing=()
 for p in "${apt_packages[@]}"; do
