@@ -16,6 +16,9 @@ import (
 //
 //	gst:v4l2src device=/dev/video0 ! image/jpeg,width=1280,height=720 ! appsink
 //	gst:rtspsrc location=rtsp://cam/stream ! decodebin ! videoconvert ! appsink
+//
+// A pipeline whose appsink is preceded by video/x-h264 caps is read by the
+// H.264 source instead (gsth264.go), which passes the access units through.
 
 func init() { Register("gst", openGst) }
 
@@ -58,6 +61,16 @@ func pipelineElements(p string) []string {
 	return out
 }
 
+// gstFailure is a pipeline's failure to start: retryable if it has a live
+// element, else a config error (the pipeline itself is wrong).
+func gstFailure(p string, live bool, format string, a ...any) error {
+	msg := fmt.Sprintf("GStreamer pipeline %q: ", p) + fmt.Sprintf(format, a...)
+	if live {
+		return errors.New(msg)
+	}
+	return Configf("%s", msg)
+}
+
 func openGst(u *url.URL, req Request) (Source, error) {
 	p := strings.TrimSpace(u.Opaque)
 	if p == "" {
@@ -71,13 +84,10 @@ func openGst(u *url.URL, req Request) (Source, error) {
 	for _, e := range elems {
 		live = live || liveElements[e]
 	}
-	failed := func(format string, a ...any) error {
-		msg := fmt.Sprintf("GStreamer pipeline %q: ", p) + fmt.Sprintf(format, a...)
-		if live {
-			return errors.New(msg)
-		}
-		return Configf("%s", msg)
+	if isH264Caps(appsinkCaps(p)) {
+		return openGstH264(p, live, req)
 	}
+	failed := func(format string, a ...any) error { return gstFailure(p, live, format, a...) }
 	vc, err := gocv.VideoCaptureFileWithAPI(p, gocv.VideoCaptureGstreamer)
 	if err != nil {
 		vc.Close()
