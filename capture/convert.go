@@ -12,7 +12,7 @@ import (
 // ConversionCounts says how much work conversions have done since start; the
 // node exposes it and tests use it to prove "at most once per frame".
 type ConversionCounts struct {
-	Decodes  uint64 // JPEG → pixels
+	Decodes  uint64 // JPEG or H.264 → pixels
 	Encodes  uint64 // pixels → JPEG
 	Converts uint64 // pixels → other pixels
 	Corrupt  uint64 // corrupt camera frames dropped (truncated or torn JPEGs)
@@ -68,7 +68,7 @@ func CanConvert(from, to PixelFormat) bool {
 	if from == to {
 		return true
 	}
-	if from == JPEG {
+	if from == JPEG || from == H264 {
 		return to == RGB8 || to == BGR8 || to == Mono8
 	}
 	_, ok := colorCodes[[2]PixelFormat{from, to}]
@@ -108,7 +108,11 @@ func (f *Frame) convert(p PixelFormat) ([]byte, error) {
 		return f.decodeJPEG(p)
 	}
 	out := make([]byte, f.PixelsSize(p))
-	if err := f.convertInto(out, p); err != nil {
+	convert := f.convertInto
+	if f.Format == H264 {
+		convert = f.h264PixelsInto
+	}
+	if err := convert(out, p); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -163,8 +167,11 @@ func (f *Frame) PixelsInto(dst []byte, p PixelFormat) error {
 		}
 		return nil
 	}
-	if f.Format == JPEG {
+	switch f.Format {
+	case JPEG:
 		return f.decodeInto(dst, p)
+	case H264:
+		return f.h264PixelsInto(dst, p)
 	}
 	return f.convertInto(dst, p)
 }
@@ -222,6 +229,9 @@ const DefaultJPEGQuality = 80
 
 func (f *Frame) encode(o EncodeOptions) ([]byte, error) {
 	if o.Width == f.Width && o.Height == f.Height && !o.Invert && !o.PNG {
+		if f.Format == H264 {
+			return f.h264JPEG(o.Quality)
+		}
 		if out, ok, err := f.turboEncode(o.Quality); ok {
 			return out, err
 		}

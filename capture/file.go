@@ -16,7 +16,10 @@ import (
 // The video file, "file:///abs/path.avi[?loop=false]": read through OpenCV's
 // FFmpeg backend, paced at the file's frame rate (or framerate when set),
 // looping by default. A Motion JPEG file is a JPEG source: FFmpeg hands over
-// the stored JPEG packets, which are published without decoding.
+// the stored JPEG packets, which are published without decoding. An H.264
+// file (MP4, Matroska, AVI or a raw .h264 stream) is an H264 source the same
+// way: FFmpeg's packets are its access units, in Annex-B form with the
+// parameter sets before each IDR (OpenCV applies h264_mp4toannexb).
 
 func init() { Register("file", openFile) }
 
@@ -28,7 +31,8 @@ type fileSource struct {
 	path    string
 	info    Info
 	loop    bool
-	raw     bool // frames are FFmpeg's packets (the stored JPEGs)
+	raw     bool        // frames are FFmpeg's packets (the stored JPEGs)
+	h264    *H264Stream // the packets are H.264 access units: this is their stream
 	fileFPS float64
 	pace    pacer  // frames like a camera's, rescheduled after falling behind
 	first   *Frame // read at open to learn the format; handed out first
@@ -98,7 +102,10 @@ func (s *fileSource) open(tryRaw bool) error {
 		return Configf("file %s is not a video file FFmpeg can read", s.path)
 	}
 	codec := uint32(vc.Get(gocv.VideoCaptureFOURCC))
-	s.raw = tryRaw && isMJPEG(codec) && setRawPackets(vc)
+	s.raw = tryRaw && (isMJPEG(codec) || isH264(codec)) && setRawPackets(vc)
+	if s.raw && isH264(codec) && s.h264 == nil {
+		s.h264 = NewH264Stream(nil)
+	}
 	s.fileFPS = vc.Get(gocv.VideoCaptureFPS)
 	h := newCVHandle(vc)
 	r, ok, err := h.read(0)
@@ -108,7 +115,7 @@ func (s *fileSource) open(tryRaw bool) error {
 	}
 	var f *Frame
 	if s.raw {
-		if f, err = packetFrame(r); err != nil {
+		if f, err = s.packetFrame(r); err != nil {
 			h.close()
 			return s.open(false)
 		}
@@ -142,6 +149,9 @@ func (s *fileSource) Close() error {
 		close(s.closed)
 		if s.h != nil {
 			s.h.close()
+		}
+		if s.h264 != nil {
+			s.h264.Close()
 		}
 	})
 	return nil
@@ -188,9 +198,18 @@ func (s *fileSource) readNext() (*Frame, error) {
 		return f, nil
 	}
 	if s.raw {
-		return packetFrame(r)
+		return s.packetFrame(r)
 	}
 	return matFrame(r, BGR8)
+}
+
+// packetFrame is one of FFmpeg's packets as a frame: a JPEG, or an access
+// unit of the file's H.264 stream.
+func (s *fileSource) packetFrame(r cvRead) (*Frame, error) {
+	if s.h264 != nil {
+		return s.h264.Frame(r.data, 0, 0, r.end)
+	}
+	return packetFrame(r)
 }
 
 // rewind starts the file again. Reopening costs a few milliseconds once per

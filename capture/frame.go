@@ -56,6 +56,7 @@ type Frame struct {
 	GrabEnd   time.Time // when the source returned it
 
 	derived derivedCache
+	h264    h264Ref // an H264 frame's stream and place in it
 
 	pool *BufferPool  // nil: Data is GC-managed
 	buf  []byte       // the pool's buffer, which Data may be a prefix of
@@ -101,6 +102,7 @@ type derivedCache struct {
 	mu    sync.Mutex
 	raw   map[PixelFormat]*onceBytes
 	jpegs map[EncodeOptions]*onceBytes
+	h264  decodedPicture // an H264 frame's picture
 }
 
 type onceBytes struct {

@@ -28,7 +28,7 @@ type gstH264Source struct {
 	info     Info
 	first    *Frame
 	stall    time.Duration
-	params   h264Params
+	stream   *H264Stream
 	bad      badFrames
 }
 
@@ -45,8 +45,9 @@ func openGstH264(p string, live bool, req Request) (Source, error) {
 		return nil, h264OpenError(p, live, err)
 	}
 	s := &gstH264Source{p: pl, pipeline: p, live: live, stall: stallLimit(0)}
+	s.stream = NewH264Stream(func() { pl.ForceKeyUnit() })
 	if s.first, err = s.firstIDR(); err != nil {
-		pl.Close()
+		s.Close()
 		return nil, h264OpenError(p, live, err)
 	}
 	fps := s.info.FPS // pull took it from the first sample's caps
@@ -91,7 +92,7 @@ func (s *gstH264Source) firstIDR() (*Frame, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f != nil && idr && s.params.ready() {
+		if f != nil && idr && s.stream.decodable() {
 			return f, nil
 		}
 		if !asked {
@@ -115,22 +116,23 @@ func (s *gstH264Source) pull(timeout time.Duration) (f *Frame, idr bool, err err
 		s.info.FPS = capsFPS(smp.Caps)
 		s.stall = stallLimit(s.info.FPS)
 	}
-	au, idr, err := s.params.complete(smp.Data)
+	w, h := capsSize(smp.Caps) // until the stream's SPS gives the size
+	f, err = s.stream.Frame(smp.Data, w, h, end)
 	if err != nil {
 		return nil, false, s.bad.drop(fmt.Sprintf("GStreamer pipeline %q", s.pipeline), err)
 	}
 	s.bad.good()
-	w, h := s.params.width, s.params.height
-	if w == 0 || h == 0 {
-		w, h = capsSize(smp.Caps)
-	}
-	f = &Frame{Stamp: end, Width: w, Height: h, Format: H264, Data: au, GrabBegin: begin, GrabEnd: end}
-	return f, idr, nil
+	f.GrabBegin, f.GrabEnd = begin, end
+	st, idx, _ := f.H264()
+	return f, st.keyframe(idx), nil
 }
 
 func (s *gstH264Source) Info() Info { return s.info }
 
-func (s *gstH264Source) Close() error { return s.p.Close() }
+func (s *gstH264Source) Close() error {
+	s.stream.Close()
+	return s.p.Close()
+}
 
 // RequestKeyframe asks the pipeline's encoder for an IDR (KeyframeRequester).
 func (s *gstH264Source) RequestKeyframe() { s.p.ForceKeyUnit() }

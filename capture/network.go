@@ -11,7 +11,9 @@ import (
 
 // Network cameras, "rtsp://…", "rtsps://…", "http://…", "https://…", read
 // through OpenCV's FFmpeg backend. An MJPEG-over-HTTP stream is a JPEG source:
-// FFmpeg hands over each part's JPEG bytes, published without decoding. The
+// FFmpeg hands over each part's JPEG bytes, published without decoding. An
+// H.264 stream (most RTSP cameras) is an H264 source: its access units pass
+// through to WebRTC and type=h264 viewers, decoded only for pixels. The
 // URI goes to FFmpeg as written, query included.
 
 func init() {
@@ -29,6 +31,7 @@ type networkSource struct {
 	name  string // the URI without its password, for messages
 	info  Info
 	raw   bool
+	h264  *H264Stream // the packets are H.264 access units
 	stall time.Duration
 	bad   badFrames
 }
@@ -46,13 +49,16 @@ func openNetwork(u *url.URL, req Request) (Source, error) {
 		return nil, fmt.Errorf("cannot open stream %s (server down, wrong URL or credentials?)", name)
 	}
 	codec := uint32(vc.Get(gocv.VideoCaptureFOURCC))
-	s := &networkSource{name: name, raw: isMJPEG(codec) && setRawPackets(vc)}
+	s := &networkSource{name: name, raw: (isMJPEG(codec) || isH264(codec)) && setRawPackets(vc)}
 	s.info = Info{
 		URI: name, Backend: "network", Format: BGR8,
 		Width: int(vc.Get(gocv.VideoCaptureFrameWidth)), Height: int(vc.Get(gocv.VideoCaptureFrameHeight)),
 		FPS: usableFPS(vc.Get(gocv.VideoCaptureFPS)),
 	}
-	if s.raw {
+	switch {
+	case s.raw && isH264(codec):
+		s.info.Format, s.h264 = H264, NewH264Stream(nil)
+	case s.raw:
 		s.info.Format = JPEG
 	}
 	s.h = newCVHandle(vc)
@@ -68,6 +74,9 @@ func (s *networkSource) Info() Info { return s.info }
 
 func (s *networkSource) Close() error {
 	s.h.close()
+	if s.h264 != nil {
+		s.h264.Close()
+	}
 	return nil
 }
 
@@ -83,9 +92,12 @@ func (s *networkSource) Read() (*Frame, error) {
 			return nil, fmt.Errorf("stream %s ended or timed out after %s", s.name, networkTimeout)
 		}
 		var f *Frame
-		if s.raw {
+		switch {
+		case s.h264 != nil:
+			f, err = s.h264.Frame(r.data, s.info.Width, s.info.Height, r.end)
+		case s.raw:
 			f, err = packetFrame(r)
-		} else {
+		default:
 			f, err = matFrame(r, BGR8)
 		}
 		if err != nil {
