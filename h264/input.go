@@ -38,15 +38,22 @@ func (in *input) close() {
 	}
 }
 
-var formats = []capture.PixelFormat{capture.JPEG, capture.RGB8, capture.BGR8, capture.Mono8, capture.YUYV, capture.UYVY}
+var formats = []capture.PixelFormat{capture.JPEG, capture.H264, capture.RGB8, capture.BGR8, capture.Mono8, capture.YUYV, capture.UYVY}
 
 // load fills pic from f.
 func (in *input) load(f *capture.Frame, pic picture) error {
 	if in.videoRange && !VideoRangeFormat(f.Format) {
 		return fmt.Errorf("a %s frame is full range, but this encoder was opened for video-range YUYV/UYVY (Settings.VideoRange)", f.Format)
 	}
-	if f.Format == capture.JPEG {
+	switch f.Format {
+	case capture.JPEG:
 		return in.loadJPEG(f, pic)
+	case capture.H264: // another size or profile than the source's: decoded, encoded again
+		planes, err := f.Planes()
+		if err != nil {
+			return err
+		}
+		return toPicture(planes, pic)
 	}
 	if err := f.Validate(); err != nil {
 		return err
