@@ -24,6 +24,8 @@ type h264Key struct {
 	gop           int
 	preset        string
 	qmin, qmax    int
+	relay         bool   // an H.264 source passed through: the fields above are unused
+	profile       string // a relay's profile-level-id for SDP (relayProfile)
 }
 
 // settings is the encoder configuration for a frame of srcW×srcH.
@@ -52,6 +54,7 @@ type h264Session struct {
 	done   chan struct{}
 
 	wantKey atomic.Bool // a viewer joined or lost packets: the next frame is an IDR
+	stream  atomic.Pointer[capture.H264Stream] // what a relay is sending
 
 	mu    sync.Mutex
 	refs  int // WebRTC peers and HTTP sinks holding the session
@@ -59,7 +62,7 @@ type h264Session struct {
 	enc   h264.Settings // the running encoder's settings; zero before the first frame
 	err   error         // why the session ended, if it did by itself
 
-	encodes, keyframes, errors, bytes atomic.Uint64
+	encodes, relayed, keyframes, errors, bytes atomic.Uint64
 }
 
 // h264Sink is one HTTP viewer's queue of access units. A viewer that falls
@@ -82,6 +85,15 @@ var errEncoderChanged = errors.New("the source's frame size changed: reconnect f
 func (h *h264Session) run() {
 	defer close(h.done)
 	defer h.endSinks()
+	if h.key.relay {
+		h.relay()
+		return
+	}
+	h.encode()
+}
+
+// encode runs an encoding session: each frame it gets, encoded once.
+func (h *h264Session) encode() {
 	var enc *h264.Encoder
 	defer func() {
 		if enc != nil {
@@ -172,7 +184,7 @@ func (h *h264Session) fanout(au h264.AccessUnit) {
 		default:
 			s.dropped.Add(1)
 			s.waitKey = true
-			h.wantKey.Store(true)
+			h.requestKeyframe()
 		}
 	}
 }
@@ -205,8 +217,14 @@ func (h *h264Session) removeSink(s *h264Sink) {
 }
 
 // requestKeyframe makes the next access unit an IDR (a viewer joined, or a
-// WebRTC peer sent a PLI or FIR).
-func (h *h264Session) requestKeyframe() { h.wantKey.Store(true) }
+// WebRTC peer sent a PLI or FIR). A relay asks its source, which may not be
+// able to: its viewers then wait for the source's next IDR.
+func (h *h264Session) requestKeyframe() {
+	h.wantKey.Store(true)
+	if st := h.relayedStream(); st != nil {
+		st.RequestKeyframe()
+	}
+}
 
 // H264State is one shared H.264 encode in /state.
 type H264State struct {
@@ -218,6 +236,10 @@ type H264State struct {
 	Preset    string `json:"preset"`
 	Viewers   int    `json:"viewers"` // WebRTC peers and type=h264 streams
 	Encodes   uint64 `json:"encodes"`
+	// Passthrough: an H.264 source relayed as it is (Relayed access units,
+	// no encodes); Bitrate, GOP and Preset are then the source's business.
+	Passthrough bool   `json:"passthrough"`
+	Relayed     uint64 `json:"relayed"`
 	Keyframes uint64 `json:"keyframes"`
 	Errors    uint64 `json:"errors"`
 	Bytes     uint64 `json:"bytes"`
@@ -228,6 +250,7 @@ func (h *h264Session) state() H264State {
 	defer h.mu.Unlock()
 	return H264State{Topic: h.key.topic, Width: h.enc.Width, Height: h.enc.Height, Bitrate: h.key.bitrate * 1000,
 		GOP: h.key.gop, Preset: h.key.preset, Viewers: h.refs, Encodes: h.encodes.Load(),
+		Passthrough: h.key.relay, Relayed: h.relayed.Load(),
 		Keyframes: h.keyframes.Load(), Errors: h.errors.Load(), Bytes: h.bytes.Load()}
 }
 
@@ -265,11 +288,11 @@ func (hub *h264Hub) acquire(key h264Key, t *topic, release func()) (*h264Session
 			release() // the running session holds its own reference
 		}
 	} else {
-		h = &h264Session{key: key, topic: t, release: release, log: hub.log, track: newRTPTrack(),
+		h = &h264Session{key: key, topic: t, release: release, log: hub.log, track: newRTPTrack(key.profile),
 			sinks: map[*h264Sink]struct{}{}, done: make(chan struct{})}
 		h.ctx, h.cancel = context.WithCancel(context.Background())
 		hub.sessions[key] = h
-		hub.log.Info(fmt.Sprintf("http: h264 encode of %s started (%s)", key.topic, key.describe()))
+		hub.log.Info(fmt.Sprintf("http: h264 %s of %s started (%s)", key.kind(), key.topic, key.describe()))
 		go h.run()
 	}
 	h.mu.Lock()
@@ -302,7 +325,7 @@ func (hub *h264Hub) stop(h *h264Session) {
 	if h.release != nil {
 		h.release()
 	}
-	hub.log.Info(fmt.Sprintf("http: h264 encode of %s stopped after %d frames", h.key.topic, h.encodes.Load()))
+	hub.log.Info(fmt.Sprintf("http: h264 %s of %s stopped after %d frames", h.key.kind(), h.key.topic, h.encodes.Load()+h.relayed.Load()))
 }
 
 // states lists the running sessions for /state.
@@ -342,7 +365,18 @@ func (hub *h264Hub) close() {
 	}
 }
 
+// kind says what a session does: "encode" or "relay".
+func (k h264Key) kind() string {
+	if k.relay {
+		return "relay"
+	}
+	return "encode"
+}
+
 func (k h264Key) describe() string {
+	if k.relay {
+		return "passed through as the source sends it, profile-level-id " + k.profile
+	}
 	size := "source size"
 	if k.width > 0 || k.height > 0 {
 		size = fmt.Sprintf("fit in %dx%d", k.width, k.height)

@@ -58,7 +58,7 @@ func (s *Server) serveH264(w http.ResponseWriter, r *http.Request, v *viewer, h 
 // over release, the graph subscription) and registers a viewer, as MJPEG
 // streams do, for the viewer cap and /state.
 func (s *Server) streamH264(w http.ResponseWriter, r *http.Request, q url.Values, req viewRequest, release func()) {
-	h, leave, rerr := s.joinH264(q, req, release)
+	h, leave, rerr := s.joinH264(q, req, release, nil)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return

@@ -18,6 +18,15 @@ import (
 // lets the stream's level follow its size (3.1 at 720p30, 4.0 at 1080p30).
 const h264Fmtp = "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"
 
+// fmtpFor is the fmtp line of a track with profile-level-id profile ("":
+// the encoder's constrained baseline).
+func fmtpFor(profile string) string {
+	if profile == "" {
+		return h264Fmtp
+	}
+	return "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=" + profile
+}
+
 // rtpPayloadMTU keeps every packet, with RTP, SRTP, UDP and IP headers, under
 // a 1280-byte IPv6 minimum MTU, so no path fragments it.
 const rtpPayloadMTU = 1200
@@ -32,9 +41,9 @@ type rtpTrack struct {
 	seq       uint16
 }
 
-func newRTPTrack() *rtpTrack {
+func newRTPTrack(profile string) *rtpTrack {
 	tr, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{
-		MimeType: webrtc.MimeTypeH264, ClockRate: 90000, SDPFmtpLine: h264Fmtp,
+		MimeType: webrtc.MimeTypeH264, ClockRate: 90000, SDPFmtpLine: fmtpFor(profile),
 	}, "video", "webcam")
 	if err != nil {
 		panic(err) // only for an empty id or stream id

@@ -96,12 +96,17 @@ type whepPeer struct {
 
 func newWHEPPeers(cfg WebRTCConfig) (*whepPeers, error) {
 	m := &webrtc.MediaEngine{}
-	if err := m.RegisterCodec(webrtc.RTPCodecParameters{
-		RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000, SDPFmtpLine: h264Fmtp,
-			RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}}},
-		PayloadType: 102,
-	}, webrtc.RTPCodecTypeVideo); err != nil {
-		return nil, err
+	// The encoder's constrained baseline, and the profiles a relayed H.264
+	// source may have (pion matches a track to a codec on profile and
+	// constraint bytes; the level is the stream's own).
+	for i, profile := range []string{"", "42001f", "4d001f", "64001f"} {
+		if err := m.RegisterCodec(webrtc.RTPCodecParameters{
+			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000, SDPFmtpLine: fmtpFor(profile),
+				RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}}},
+			PayloadType: webrtc.PayloadType(102 + 2*i),
+		}, webrtc.RTPCodecTypeVideo); err != nil {
+			return nil, err
+		}
 	}
 	reg := &interceptor.Registry{}
 	// NACK resends, RTCP sender reports and receiver-report handling.
@@ -123,7 +128,7 @@ func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusUnsupportedMediaType, fmt.Sprintf("a WHEP offer is Content-Type application/sdp, not %s", quote(r.Header.Get("Content-Type"))))
 		return
 	}
-	offer, rerr := readOffer(r)
+	offer, profiles, rerr := readOffer(r)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return
@@ -133,7 +138,7 @@ func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) {
 		fail(w, rerr.status, rerr.msg)
 		return
 	}
-	session, leave, rerr := s.openH264(q)
+	session, leave, rerr := s.openH264(q, profiles.accepts)
 	if rerr != nil {
 		fail(w, rerr.status, rerr.msg)
 		return
@@ -154,23 +159,62 @@ func (s *Server) handleWHEP(w http.ResponseWriter, r *http.Request) {
 }
 
 // readOffer reads and checks the offer: well-formed SDP with a video section
-// that can receive H.264 in packetization mode 1.
-func readOffer(r *http.Request) (string, *requestError) {
+// that can receive H.264 in packetization mode 1. It also returns the H.264
+// profiles the offer can receive.
+func readOffer(r *http.Request) (string, offeredProfiles, *requestError) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxOfferBytes+1))
 	if err != nil {
-		return "", badRequest("reading the offer: %v", err)
+		return "", nil, badRequest("reading the offer: %v", err)
 	}
 	if len(body) > maxOfferBytes {
-		return "", &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the offer is over %d bytes", maxOfferBytes)}
+		return "", nil, &requestError{http.StatusRequestEntityTooLarge, fmt.Sprintf("the offer is over %d bytes", maxOfferBytes)}
 	}
 	var d sdp.SessionDescription
 	if err := d.UnmarshalString(string(body)); err != nil {
-		return "", badRequest("the offer is not valid SDP: %v", err)
+		return "", nil, badRequest("the offer is not valid SDP: %v", err)
 	}
 	if why := h264Receivable(&d); why != "" {
-		return "", badRequest("the offer cannot receive this server's video: %s", why)
+		return "", nil, badRequest("the offer cannot receive this server's video: %s", why)
 	}
-	return string(body), nil
+	return string(body), h264Profiles(&d), nil
+}
+
+// offeredProfiles are the profile and constraint bytes (4 hex digits) of
+// the H.264 formats an offer receives in packetization mode 1.
+type offeredProfiles map[string]bool
+
+// accepts reports whether a track of profile-level-id p can be sent.
+func (o offeredProfiles) accepts(p string) bool { return len(p) >= 4 && o[strings.ToLower(p[:4])] }
+
+// h264Profiles lists an offer's receivable H.264 profiles. An fmtp without
+// profile-level-id means baseline (RFC 6184, 8.1).
+func h264Profiles(d *sdp.SessionDescription) offeredProfiles {
+	out := offeredProfiles{}
+	for _, m := range d.MediaDescriptions {
+		if m.MediaName.Media != "video" {
+			continue
+		}
+		for _, a := range m.Attributes {
+			pt, codec, ok := strings.Cut(a.Value, " ")
+			if a.Key != "rtpmap" || !ok || !strings.HasPrefix(strings.ToUpper(codec), "H264/90000") {
+				continue
+			}
+			for _, f := range m.Attributes {
+				params, ok := strings.CutPrefix(f.Value, pt+" ")
+				if f.Key != "fmtp" || !ok || !strings.Contains(params, "packetization-mode=1") {
+					continue
+				}
+				id := "42000a"
+				for _, kv := range strings.Split(params, ";") {
+					if v, ok := strings.CutPrefix(strings.TrimSpace(kv), "profile-level-id="); ok && len(v) == 6 {
+						id = v
+					}
+				}
+				out[strings.ToLower(id[:4])] = true
+			}
+		}
+	}
+	return out
 }
 
 // h264Receivable says why d has no video section that can receive H.264
@@ -341,21 +385,24 @@ func newResourceID() string {
 
 // openH264 parses a WebRTC or type=h264 query and joins (or starts) the
 // shared encode it names.
-func (s *Server) openH264(q url.Values) (*h264Session, func(), *requestError) {
+func (s *Server) openH264(q url.Values, accepts func(profileLevelID string) bool) (*h264Session, func(), *requestError) {
 	v, release, rerr := s.openView(q)
 	if rerr != nil {
 		return nil, nil, rerr
 	}
-	return s.joinH264(q, v, release)
+	return s.joinH264(q, v, release, accepts)
 }
 
 // joinH264 joins (or starts) the shared encode a parsed view and its H.264
 // settings name, taking over release (the view's graph subscription).
-func (s *Server) joinH264(q url.Values, v viewRequest, release func()) (*h264Session, func(), *requestError) {
+func (s *Server) joinH264(q url.Values, v viewRequest, release func(), accepts func(profileLevelID string) bool) (*h264Session, func(), *requestError) {
 	key, rerr := s.h264Request(q, v)
 	if rerr != nil {
 		release()
 		return nil, nil, rerr
+	}
+	if relay, ok := relayKey(key, v.topic, accepts); ok {
+		key = relay
 	}
 	h, leave, err := s.h264.acquire(key, v.topic, release)
 	if err != nil {

@@ -1,0 +1,124 @@
+package httpview
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+
+	"webcam/capture"
+	"webcam/h264"
+)
+
+// Passthrough of H.264 sources. A source that already delivers H.264 (an
+// RTSP camera, an H.264 file, a gst: pipeline ending in video/x-h264) is
+// relayed to WebRTC and type=h264 viewers as it comes: no decode, no encode,
+// every access unit in order (a lost P picture would spoil the picture up to
+// the next IDR). Its viewers share one relay per topic, as encoded viewers
+// share an encode; bitrate, gop and preset do not apply to it. A viewer that
+// asks for another size, or whose browser cannot take the stream's profile,
+// gets the shared encode of the decoded pictures instead.
+
+// relayProfile is the profile-level-id a WebRTC track announces for a
+// stream whose SPS says sps (hex): the canonical constraint byte of its
+// profile, which is what browsers offer and pion matches on, with the
+// stream's own level. Profiles browsers do not decode over WebRTC give "".
+func relayProfile(sps string) string {
+	if len(sps) != 6 {
+		return ""
+	}
+	b, err := strconv.ParseUint(sps, 16, 32)
+	if err != nil {
+		return ""
+	}
+	profile, constraints, level := byte(b>>16), byte(b>>8), byte(b)
+	switch {
+	case profile == 66 && constraints&0x40 != 0: // constraint_set1: constrained baseline
+		return fmt.Sprintf("42e0%02x", level)
+	case profile == 66:
+		return fmt.Sprintf("4200%02x", level)
+	case profile == 77:
+		return fmt.Sprintf("4d00%02x", level)
+	case profile == 100:
+		return fmt.Sprintf("6400%02x", level)
+	}
+	return ""
+}
+
+// relayKey is the passthrough key for key's topic when the topic's source
+// sends H.264, the viewer asks for no other size, and accepts (nil: any)
+// takes the stream's profile. ok is false when the viewer needs an encode.
+func relayKey(key h264Key, t *topic, accepts func(profileLevelID string) bool) (h264Key, bool) {
+	f := t.frames.Load()
+	if f == nil || f.Format != capture.H264 {
+		return key, false
+	}
+	st, _, ok := f.H264()
+	if !ok {
+		return key, false
+	}
+	if w, h := fitSize(f.Width, f.Height, key.width, key.height); (w != 0 || h != 0) && (w != f.Width || h != f.Height) {
+		return key, false
+	}
+	profile := relayProfile(st.ProfileLevelID())
+	if profile == "" || (accepts != nil && !accepts(profile)) {
+		return key, false
+	}
+	return h264Key{topic: key.topic, qos: key.qos, relay: true, profile: profile}, true
+}
+
+// relay runs a passthrough session: the access units of the topic's H.264
+// stream, from the next IDR on, to the track and the HTTP sinks. When the
+// source is reopened (a new stream) it follows the new one; when the topic's
+// frames stop being H.264 the session ends, and its viewers reconnect to
+// whatever the source now is.
+func (h *h264Session) relay() {
+	var after uint64
+	for {
+		f, err := h.topic.frames.Next(h.ctx, after)
+		if err != nil {
+			return
+		}
+		after = f.Seq
+		st, _, ok := f.H264()
+		f.Release()
+		if !ok {
+			h.fail(errors.New("h264 " + h.key.topic + ": the source no longer sends H.264: reconnect"))
+			return
+		}
+		if err := h.relayStream(st); !errors.Is(err, capture.ErrStreamClosed) {
+			return
+		}
+	}
+}
+
+// relayStream sends one stream's access units until it closes or the
+// session ends.
+func (h *h264Session) relayStream(st *capture.H264Stream) error {
+	h.stream.Store(st)
+	defer h.stream.Store(nil)
+	last := st.Newest()
+	waitKey := true
+	st.RequestKeyframe()
+	for {
+		u, err := st.Next(h.ctx, last)
+		if err != nil {
+			return err
+		}
+		last = u.Index
+		if waitKey && !u.Keyframe {
+			continue
+		}
+		waitKey = false
+		h.relayed.Add(1)
+		h.bytes.Add(uint64(len(u.Data)))
+		if u.Keyframe {
+			h.keyframes.Add(1)
+		}
+		au := h264.AccessUnit{Data: u.Data, Keyframe: u.Keyframe, Seq: u.Index, Stamp: u.Stamp}
+		h.track.writeAccessUnit(au)
+		h.fanout(au)
+	}
+}
+
+// relayedStream is the H.264 stream a passthrough session is sending, or nil.
+func (h *h264Session) relayedStream() *capture.H264Stream { return h.stream.Load() }
