@@ -1,5 +1,6 @@
 """Issue 6 through the node: MJPEG passthrough, lazy decode, recovery, diagnostics."""
 import json
+import subprocess
 import socket
 import time
 import urllib.parse
@@ -194,4 +195,42 @@ def test_pixel_format_raw_mjpeg_is_compressed_only(start_node, client):
     names = {n for n, _ in client.node.get_topic_names_and_types()}
     assert "/rawmj/image_raw/compressed" in names and "/rawmj/image_raw" not in names, sorted(names)
     assert "not advertised" in node.output()
+    assert node.stop() == 0
+
+
+def write_h264(path, w, h, frames, lavfi):
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                    f"{lavfi}:size={w}x{h}:rate=30", "-frames:v", str(frames), "-c:v", "libx264",
+                    "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "15", str(path)], check=True)
+
+
+def test_h264_file_is_decoded_only_when_pixels_are_needed(start_node, client, tmp_path):
+    """An H.264 source (an RTSP camera's stream, here a file) is decoded only
+    for subscribers: the topics carry its pictures in their true colours (a
+    video-range stream is stretched to full range), and nothing is encoded
+    to H.264 for it."""
+    mp4 = tmp_path / "clip.mp4"
+    write_h264(mp4, 320, 240, 60, "color=c=0x3366cc")
+    port = free_port()
+    node = start_node("-r", "__ns:=/h", "-p", f"source:=file://{mp4}", "-p", f"http_port:={port}",
+                      "-p", "http_address:=127.0.0.1")
+    time.sleep(1.0)
+    s = state(port)
+    assert s["frames_captured"] > 0 and s["jpeg_decodes"] == 0, s
+
+    client.subscribe(Image, "/h/image_raw")
+    client.subscribe(CompressedImage, "/h/image_raw/compressed")
+    imgs = client.wait_for("/h/image_raw", 5, node=node)
+    comps = client.wait_for("/h/image_raw/compressed", 5, node=node)
+    img = imgs[-1]
+    assert (img.width, img.height, img.encoding) == (320, 240, "rgb8")
+    px = np.frombuffer(bytes(img.data), np.uint8).reshape(240, 320, 3)
+    assert np.abs(px.reshape(-1, 3).mean(axis=0) - (0x33, 0x66, 0xcc)).max() < 6, px.reshape(-1, 3).mean(axis=0)
+    dec = cv2.imdecode(np.frombuffer(bytes(comps[-1].data), np.uint8), cv2.IMREAD_COLOR)
+    assert comps[-1].format.startswith("rgb8; jpeg") or comps[-1].format == "jpeg", comps[-1].format
+    assert dec.shape == (240, 320, 3)
+    assert np.abs(dec.reshape(-1, 3).mean(axis=0) - (0xcc, 0x66, 0x33)).max() < 8  # BGR
+    s = state(port)
+    assert 0 < s["jpeg_decodes"] <= s["frames_captured"], s
+    assert s.get("h264_encodes", 0) == 0, s
     assert node.stop() == 0
