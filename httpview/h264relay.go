@@ -18,30 +18,39 @@ import (
 // asks for another size, or whose browser cannot take the stream's profile,
 // gets the shared encode of the decoded pictures instead.
 
-// relayProfile is the profile-level-id a WebRTC track announces for a
-// stream whose SPS says sps (hex): the canonical constraint byte of its
-// profile, which is what browsers offer and pion matches on, with the
-// stream's own level. Profiles browsers do not decode over WebRTC give "".
-func relayProfile(sps string) string {
+// relayProfiles are the profile-level-ids a WebRTC track may announce for a
+// stream whose SPS says sps (hex), best first: the stream's own profile with
+// the canonical constraint byte (what browsers offer and pion matches on),
+// then the profiles above it whose decoders must decode it (H.264 A.2:
+// constrained baseline ⊂ main ⊂ high ⊂ high 4:4:4 predictive), each with
+// the stream's own level. Debian's Chromium, for one, offers high 4:4:4 but
+// not high. Profiles browsers do not decode over WebRTC give none.
+func relayProfiles(sps string) []string {
 	if len(sps) != 6 {
-		return ""
+		return nil
 	}
 	b, err := strconv.ParseUint(sps, 16, 32)
 	if err != nil {
-		return ""
+		return nil
 	}
 	profile, constraints, level := byte(b>>16), byte(b>>8), byte(b)
+	var ids []string
 	switch {
 	case profile == 66 && constraints&0x40 != 0: // constraint_set1: constrained baseline
-		return fmt.Sprintf("42e0%02x", level)
+		ids = []string{"42e0", "4d00", "6400", "f400"}
 	case profile == 66:
-		return fmt.Sprintf("4200%02x", level)
+		ids = []string{"4200"} // baseline's FMO and ASO are in no other profile
 	case profile == 77:
-		return fmt.Sprintf("4d00%02x", level)
+		ids = []string{"4d00", "6400", "f400"}
 	case profile == 100:
-		return fmt.Sprintf("6400%02x", level)
+		ids = []string{"6400", "f400"}
+	case profile == 244:
+		ids = []string{"f400"}
 	}
-	return ""
+	for i := range ids {
+		ids[i] += fmt.Sprintf("%02x", level)
+	}
+	return ids
 }
 
 // relayKey is the passthrough key for key's topic when the topic's source
@@ -59,11 +68,12 @@ func relayKey(key h264Key, t *topic, accepts func(profileLevelID string) bool) (
 	if w, h := fitSize(f.Width, f.Height, key.width, key.height); (w != 0 || h != 0) && (w != f.Width || h != f.Height) {
 		return key, false
 	}
-	profile := relayProfile(st.ProfileLevelID())
-	if profile == "" || (accepts != nil && !accepts(profile)) {
-		return key, false
+	for _, profile := range relayProfiles(st.ProfileLevelID()) {
+		if accepts == nil || accepts(profile) {
+			return h264Key{topic: key.topic, qos: key.qos, relay: true, profile: profile}, true
+		}
 	}
-	return h264Key{topic: key.topic, qos: key.qos, relay: true, profile: profile}, true
+	return key, false
 }
 
 // relay runs a passthrough session: the access units of the topic's H.264

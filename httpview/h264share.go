@@ -25,7 +25,7 @@ type h264Key struct {
 	preset        string
 	qmin, qmax    int
 	relay         bool   // an H.264 source passed through: the fields above are unused
-	profile       string // a relay's profile-level-id for SDP (relayProfile)
+	profile       string // a relay's profile-level-id for SDP (relayProfiles)
 }
 
 // settings is the encoder configuration for a frame of srcW×srcH.

@@ -1,7 +1,9 @@
 package httpview
 
 import (
+	"context"
 	"encoding/json"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pion/sdp/v3"
 
 	"webcam/capture"
 	"webcam/h264"
@@ -141,4 +144,108 @@ func ffprobeStream(t testing.TB, path string) probedStream {
 	s := probe.Streams[0].probedStream
 	s.Frames, _ = strconv.Atoi(probe.Streams[0].Frames)
 	return s
+}
+
+// A gst: pipeline ending in video/x-h264 (x264enc's High profile, an IDR
+// only every 10 s; I420 in, or x264enc picks High 4:4:4, which browsers do
+// not decode over WebRTC and which would get the encode) is relayed to Chromium with no encode, and a viewer who
+// joins mid-GOP still shows a picture within 1 s: the relay asks the
+// pipeline's encoder for an IDR (force-key-unit) instead of waiting for one.
+func TestH264PipelineRelayedWithKeyframeOnDemand(t *testing.T) {
+	pipeline := "gst:videotestsrc is-live=true pattern=ball ! video/x-raw,format=I420,width=640,height=480,framerate=30/1 " +
+		"! x264enc tune=zerolatency speed-preset=superfast key-int-max=300 bframes=0 ! h264parse config-interval=-1 " +
+		"! video/x-h264,stream-format=byte-stream,alignment=au ! appsink"
+	cam := startCamera(t, pipeline, 0, 0, 0)
+	ts := startServer(t, Config{}, Topic{Name: "/cam/image_raw", Frames: cam.latest})
+	ctx, _ := browser(t)
+	page := ts.url + "/webrtc?topic=/cam/image_raw"
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	playing(t, ctx)
+	states := ts.h264.states()
+	if len(states) != 1 || !states[0].Passthrough {
+		t.Fatalf("sessions %+v, want one relay", states)
+	}
+	time.Sleep(time.Second) // well into the 10 s GOP
+	keys := ts.h264.states()[0].Keyframes
+	second, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	began := time.Now()
+	if _, err := chromedp.Run(second, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	var firstFrame time.Duration
+	if waitFor(5*time.Second, func() bool { st, _ := readPage(second); return st.Frames > 0 }) {
+		firstFrame = time.Since(began)
+	}
+	t.Logf("a viewer joining a relay mid-GOP: first picture after %s", firstFrame.Round(time.Millisecond))
+	if firstFrame == 0 || firstFrame > time.Second {
+		t.Errorf("joining viewer's first picture after %s, want ≤ 1 s", firstFrame)
+	}
+	if st := ts.h264.states(); len(st) != 1 || st[0].Keyframes <= keys || st[0].Viewers != 2 {
+		t.Errorf("sessions %+v: want the relay with 2 viewers and an IDR more than %d", st, keys)
+	}
+	if n := ts.h264.encodes(); n != 0 {
+		t.Errorf("%d H.264 encodes for a relayed pipeline, want 0", n)
+	}
+	for _, c := range []context.Context{second, ctx} {
+		if _, err := chromedp.Run(c, chromedp.Navigate("about:blank")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !waitFor(5*time.Second, func() bool { return len(ts.h264.states()) == 0 && ts.whep.count() == 0 }) {
+		t.Errorf("after both pages left: sessions %+v, %d peers", ts.h264.states(), ts.whep.count())
+	}
+}
+
+func TestRelayProfiles(t *testing.T) {
+	for _, tc := range []struct {
+		sps    string
+		offer  offeredProfiles
+		want   string // "" : the viewer needs the encode
+		reason string
+	}{
+		{"42c01f", offeredProfiles{"42e0": true}, "42e01f", "constrained baseline as itself"},
+		{"42c028", offeredProfiles{"4d00": true}, "4d0028", "constrained baseline to a main decoder, its own level"},
+		{"42001e", offeredProfiles{"42e0": true, "4d00": true}, "", "full baseline (FMO, ASO) only to baseline"},
+		{"42001e", offeredProfiles{"4200": true}, "42001e", "full baseline as itself"},
+		{"4d401f", offeredProfiles{"4d00": true}, "4d001f", "main, any constraint bits"},
+		{"64001f", offeredProfiles{"4d00": true, "f400": true}, "f4001f", "high to a high 4:4:4 decoder (Debian's Chromium)"},
+		{"640028", offeredProfiles{"42e0": true, "4d00": true}, "", "high to a main-only browser"},
+		{"6e001f", offeredProfiles{"6400": true, "f400": true}, "", "high 10 is not sent over WebRTC"},
+		{"", offeredProfiles{"42e0": true}, "", "no SPS yet"},
+		{"zz0000", offeredProfiles{"42e0": true}, "", "not hex"},
+	} {
+		got := ""
+		for _, p := range relayProfiles(tc.sps) {
+			if tc.offer.accepts(p) {
+				got = p
+				break
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s: SPS %q to an offer of %v: %q, want %q", tc.reason, tc.sps, tc.offer, got, tc.want)
+		}
+	}
+}
+
+func TestOfferedProfiles(t *testing.T) {
+	for _, tc := range []struct {
+		name, offer string
+		want        offeredProfiles
+	}{
+		{"Chromium-like", goodOffer, offeredProfiles{"42e0": true}},
+		{"no profile-level-id: baseline (RFC 6184)", offerWith(";profile-level-id=42e01f", ""), offeredProfiles{"4200": true}},
+		{"upper-case hex", offerWith("42e01f", "4D001F"), offeredProfiles{"4d00": true}},
+		{"mode 0 only", offerWith("packetization-mode=1", "packetization-mode=0"), offeredProfiles{}},
+	} {
+		var d sdp.SessionDescription
+		if err := d.UnmarshalString(tc.offer); err != nil {
+			t.Fatal(err)
+		}
+		if got := h264Profiles(&d); !maps.Equal(got, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
 }

@@ -99,7 +99,7 @@ func newWHEPPeers(cfg WebRTCConfig) (*whepPeers, error) {
 	// The encoder's constrained baseline, and the profiles a relayed H.264
 	// source may have (pion matches a track to a codec on profile and
 	// constraint bytes; the level is the stream's own).
-	for i, profile := range []string{"", "42001f", "4d001f", "64001f"} {
+	for i, profile := range []string{"", "42001f", "4d001f", "64001f", "f4001f"} {
 		if err := m.RegisterCodec(webrtc.RTPCodecParameters{
 			RTPCodecCapability: webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeH264, ClockRate: 90000, SDPFmtpLine: fmtpFor(profile),
 				RTCPFeedback: []webrtc.RTCPFeedback{{Type: "nack"}, {Type: "nack", Parameter: "pli"}, {Type: "ccm", Parameter: "fir"}}},
