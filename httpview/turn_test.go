@@ -3,6 +3,7 @@ package httpview
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -394,5 +395,82 @@ func TestWebRTCThroughTURNWrongPassword(t *testing.T) {
 	}
 	if !waitFor(2*time.Second, func() bool { return strings.Contains(ts.logs.String(), "left (connection failed)") }) {
 		t.Errorf("the server did not log the viewer leaving on failed ICE:\n%s", ts.logs)
+	}
+}
+
+// TestWHEPAnswerCandidatesFromSTUNAndTURN: with a STUN or a TURN server
+// configured, the server's own agent asks it and offers what it learned in
+// the answer: a server-reflexive candidate (the address the STUN server saw
+// its query come from, 127.0.0.1:port, on a port no host candidate has: its
+// base is the wildcard socket) or a relay candidate on the TURN server's
+// relay address; without ICE servers, neither. A TURN server that refuses
+// the credentials leaves no relay candidate and does not delay the answer.
+// The pion TURN server answers STUN binding requests too (and pion asks a
+// TURN server for its reflexive address as well).
+//
+// On loopback this shows that the STUN and TURN settings reach pion and
+// are used, not that a NAT is traversed: no NAT is involved.
+func TestWHEPAnswerCandidatesFromSTUNAndTURN(t *testing.T) {
+	turnSrv := startTURN(t, map[string]string{"robot": "s3cret pass"})
+	stunURL := "stun:" + turnSrv.addr.String()
+	for _, tt := range []struct {
+		name         string
+		webrtc       WebRTCConfig
+		want, absent []string // candidate types the answer must have, and must not
+	}{
+		{"none", WebRTCConfig{}, []string{"host"}, []string{"srflx", "relay"}},
+		{"stun", WebRTCConfig{ICEServers: []string{stunURL}}, []string{"host", "srflx"}, []string{"relay"}},
+		{"turn", WebRTCConfig{ICEServers: []string{turnSrv.url}, TURNUser: "robot", TURNPassword: "s3cret pass"}, []string{"host", "relay"}, nil},
+		{"turn wrong password", WebRTCConfig{ICEServers: []string{turnSrv.url}, TURNUser: "robot", TURNPassword: "nope"}, []string{"host"}, []string{"relay"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ts, _ := oneCamera(t, Config{WebRTC: tt.webrtc}, "testpattern://")
+			began := time.Now()
+			resp, err := client().Post(ts.url+"/whep?topic=/cam/image_raw", "application/sdp", strings.NewReader(goodOffer))
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			took := time.Since(began)
+			if resp.StatusCode != 201 {
+				t.Fatalf("answer: %d %s", resp.StatusCode, answer)
+			}
+			types := map[string][]string{} // type → addresses, of the RTP component
+			hosts := map[string]bool{}
+			for line := range strings.SplitSeq(string(answer), "\n") {
+				if c, ok := strings.CutPrefix(strings.TrimSpace(line), "a=candidate:"); ok {
+					f := strings.Fields(c) // foundation component transport priority address port typ type …
+					if len(f) >= 8 && f[1] == "1" && f[6] == "typ" {
+						types[f[7]] = append(types[f[7]], net.JoinHostPort(f[4], f[5]))
+						if f[7] == "host" {
+							hosts[net.JoinHostPort(f[4], f[5])] = true
+						}
+					}
+				}
+			}
+			t.Logf("answered in %s with candidates %v", took.Round(time.Millisecond), types)
+			for _, typ := range tt.want {
+				if len(types[typ]) == 0 {
+					t.Errorf("the answer has no %s candidate:\n%s", typ, answer)
+				}
+			}
+			for _, typ := range tt.absent {
+				if len(types[typ]) != 0 {
+					t.Errorf("the answer has %s candidates %v", typ, types[typ])
+				}
+			}
+			for _, a := range append(types["srflx"], types["relay"]...) {
+				if !strings.HasPrefix(a, "127.0.0.1:") || hosts[a] {
+					t.Errorf("candidate %s: not an address learned from the STUN/TURN server on 127.0.0.1", a)
+				}
+			}
+			if took > gatherTimeout/2 {
+				t.Errorf("the answer took %s: gathering waited on the STUN/TURN server", took)
+			}
+		})
+	}
+	if _, refused := turnSrv.counts(); refused["robot"] == 0 {
+		t.Errorf("the TURN server refused no wrong password of robot: the server did not try it")
 	}
 }
