@@ -133,8 +133,11 @@ func (c *countingConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 // relayViewer is a WHEP client run in the page: a relay-only
 // RTCPeerConnection (iceTransportPolicy "relay": Chromium offers only TURN
 // relay candidates and sends only through them, so it can reach the server
-// through the TURN server or not at all). It gathers every candidate before
-// the POST (the server does no trickle ICE), then plays the answer in a
+// through the TURN server or not at all). It gathers candidates before the
+// POST (the server does no trickle ICE): until gathering completes, or for
+// 2 s at most as the /webrtc page does (where lo is Chromium's only network,
+// the relay candidate comes in 0.1 s but gathering completes only after
+// 10 s). Then it plays the answer in a
 // <video id="video"> (the id readCounters reads). It keeps its progress in
 // window.relayTest and its peer in window.relayPC; it never DELETEs the
 // session, so the server alone decides when a failed one ends.
@@ -143,7 +146,8 @@ func (c *countingConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 // page of the topic (data-ice: what the server hands its own viewers).
 const relayViewer = `(async (whep, page, iceServers) => {
   const t = window.relayTest = { ice: "new", iceStates: [], gathered: false, candidates: [],
-    status: 0, answer: "", resource: null, error: null, frames: 0, iceServers: null };
+    status: 0, answer: "", resource: null, error: null, frames: 0, iceServers: null, ms: {} };
+  const began = performance.now(), mark = (what) => { t.ms[what] = Math.round(performance.now() - began); };
   try {
     if (iceServers === null) {
       const html = await (await fetch(page)).text();
@@ -158,21 +162,23 @@ const relayViewer = `(async (whep, page, iceServers) => {
     video.autoplay = true;
     video.playsInline = true;
     document.body.append(video);
-    const frame = () => { t.frames++; video.requestVideoFrameCallback(frame); };
+    const frame = () => { if (!t.frames++) mark("frame"); video.requestVideoFrameCallback(frame); };
     video.requestVideoFrameCallback(frame);
     pc.addTransceiver("video", { direction: "recvonly" });
     pc.ontrack = (e) => { video.srcObject = new MediaStream([e.track]); };
-    pc.oniceconnectionstatechange = () => { t.ice = pc.iceConnectionState; t.iceStates.push(t.ice); };
+    pc.oniceconnectionstatechange = () => { t.ice = pc.iceConnectionState; t.iceStates.push(t.ice); mark(t.ice); };
     await pc.setLocalDescription(await pc.createOffer());
     await new Promise((resolve) => {
       const done = () => { if (pc.iceGatheringState === "complete") { t.gathered = true; resolve(); } };
       pc.addEventListener("icegatheringstatechange", done);
       done();
-      setTimeout(resolve, 10000);
+      setTimeout(resolve, 2000); // as the /webrtc page does: then send what there is
     });
+    mark("gathered");
     t.candidates = pc.localDescription.sdp.split(/\r?\n/).filter((l) => l.startsWith("a=candidate:"));
     const resp = await fetch(whep, { method: "POST", headers: { "Content-Type": "application/sdp" }, body: pc.localDescription.sdp });
     t.status = resp.status;
+    mark("answered");
     const body = t.answer = await resp.text();
     if (resp.status !== 201) throw new Error("the server answered " + resp.status + ": " + body.trim());
     t.resource = resp.headers.get("Location");
@@ -194,6 +200,7 @@ type relayState struct {
 	Error      *string           `json:"error"`
 	Frames     int               `json:"frames"`
 	ICEServers []json.RawMessage `json:"iceServers"`
+	Ms         map[string]int    `json:"ms"` // when each step ended, from the start
 }
 
 func readRelay(ctx context.Context) (relayState, error) {
@@ -294,6 +301,9 @@ func TestWebRTCThroughTURN(t *testing.T) {
 		servers[0].URLs[0] != turnSrv.url || servers[0].Username != "robot" || servers[0].Credential != "s3cret pass" {
 		t.Errorf("the /webrtc page's ICE servers: %s, want %s for robot", raw, turnSrv.url)
 	}
+	if len(st.Candidates) == 0 {
+		t.Errorf("Chromium offered no candidate")
+	}
 	for _, c := range st.Candidates {
 		if !strings.Contains(c, " typ relay") {
 			t.Errorf("a relay-only offer has a candidate that is not a relay: %s", c)
@@ -322,6 +332,7 @@ func TestWebRTCThroughTURN(t *testing.T) {
 		t.Fatal(err)
 	}
 	allocs, refused := turnSrv.counts()
+	t.Logf("through TURN: steps at %v ms (gathering complete: %v)", st.Ms, st.Gathered)
 	t.Logf("through TURN: selected pair %s %s → %s %s (%s), %v frames decoded in %s, %d bytes relayed to the viewer in it (%d in all, %d from it); allocations %v",
 		pair.Local, pair.LocalAddress, pair.Remote, pair.RemoteAddress, pair.RelayProtocol,
 		pair.FramesDecoded-first.FramesDecoded, watch, relayed, turnSrv.fromPeers.Load(), turnSrv.toPeers.Load(), allocs)
