@@ -18,7 +18,7 @@ import (
 
 // browser is a headless Debian Chromium driven over the DevTools protocol,
 // ended with the test.
-func browser(t testing.TB) (context.Context, context.CancelFunc) {
+func browser(t testing.TB, flags ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc) {
 	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
@@ -27,6 +27,7 @@ func browser(t testing.TB) (context.Context, context.CancelFunc) {
 		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
 		chromedp.Flag("autoplay-policy", "no-user-gesture-required"),
 	)
+	opts = append(opts, flags...)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
