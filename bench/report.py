@@ -218,6 +218,7 @@ def webrtc_section(gobench, h264_ratio):
     lat = gobench.get("WebRTC/latency", {})
     bw = gobench.get("WebRTC/bandwidth", {})
     cost = gobench.get("WebRTC/viewercost", {})
+    relay = gobench.get("WebRTC/relaycost", {})
     lines = ["## H.264 over WebRTC against MJPEG, in Chromium (issue 16: httpview/webrtc_bench_test.go)", "",
              "Debian's headless Chromium is the viewer, on loopback. Latency: capture stamp → frame shown, from the "
              "test pattern's counter read out of each decoded 1280x720 frame (WebRTC: requestVideoFrameCallback; "
@@ -234,7 +235,14 @@ def webrtc_section(gobench, h264_ratio):
              f"MJPEG ÷ WebRTC wire rate: {fmt(bw.get('mjpeg95/webrtc'), 1)}×. Server CPU: "
              f"{fmt(cost.get('cpu-1-viewer-%core'), 1)} % of a core with 1 viewer, "
              f"{fmt(cost.get('cpu-10-viewers-%core'), 1)} % with 10: "
-             f"{fmt(cost.get('per-added-viewer-%core'))} % per added viewer.", ""]
+             f"{fmt(cost.get('per-added-viewer-%core'))} % per added viewer.", "",
+             "The same scene from an H.264 source (the clip encoded once by the x264 CLI at the node's defaults), "
+             "relayed to the viewers with no decode and no encode: server CPU "
+             f"{fmt(relay.get('cpu-1-viewer-%core'), 1)} % of a core with 1 viewer, "
+             f"{fmt(relay.get('cpu-10-viewers-%core'), 1)} % with 10 "
+             f"({fmt(relay.get('per-added-viewer-%core'))} % per added viewer), slowest of the 10 at "
+             f"{fmt(relay.get('slowest-of-10-fps'), 1)} fps; {fmt(relay.get('encodes'), 0)} encodes, "
+             f"{fmt(relay.get('relayed'), 0)} access units relayed.", ""]
     if h264_ratio:
         lines += ["H.264 encode per 720p frame against the x264 CLI on the same camera-like frames and settings "
                   "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG row its "

@@ -6,6 +6,8 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -32,6 +34,7 @@ func BenchmarkWebRTC(b *testing.B) {
 	b.Run("latency", benchLatency)
 	b.Run("bandwidth", benchBandwidth)
 	b.Run("viewercost", benchViewerCost)
+	b.Run("relaycost", benchRelayCost)
 }
 
 const benchWindow = 8 * time.Second
@@ -153,8 +156,33 @@ func streamRate(b *testing.B, url string) float64 {
 	return float64(n) * 8 / time.Since(start).Seconds() / 1e6
 }
 
-func benchViewerCost(b *testing.B) {
-	cam := startCamera(b, benchSource(), 1280, 720, 30)
+func benchViewerCost(b *testing.B) { viewerCost(b, benchSource()) }
+
+// benchRelayCost is benchViewerCost for an H.264 source of the same scene
+// (the clip encoded once by the x264 CLI at the node's defaults, or the test
+// pattern by h264/): the viewers get the camera's access units relayed, so
+// the server's CPU is the source's and the relay's, with no decode and no
+// encode.
+func benchRelayCost(b *testing.B) { viewerCost(b, "file://"+benchH264(b)) }
+
+// benchH264 writes the bench scene as a 720p30 H.264 stream.
+func benchH264(b *testing.B) string {
+	clip := os.Getenv("WEBCAM_BENCH_CLIP")
+	if clip == "" {
+		return patternH264(b, 1280, 720, 900, 60)
+	}
+	out := filepath.Join(b.TempDir(), "clip.h264")
+	cmd := exec.Command("ffmpeg", "-v", "error", "-i", clip, "-vf", "scale=1280:720", "-c:v", "libx264",
+		"-preset", "ultrafast", "-tune", "zerolatency", "-profile:v", "baseline", "-b:v", "1800k",
+		"-maxrate", "1800k", "-bufsize", "120k", "-g", "60", "-pix_fmt", "yuv420p", out)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("ffmpeg: %v\n%s", err, msg)
+	}
+	return out
+}
+
+func viewerCost(b *testing.B, source string) {
+	cam := startCamera(b, source, 1280, 720, 30)
 	ts := startServer(b, Config{}, Topic{Name: "/cam/image_raw", Frames: cam.latest})
 	ctx, _ := browser(b)
 	if _, err := chromedp.Run(ctx, chromedp.Navigate(ts.url+"/state")); err != nil {
@@ -205,8 +233,9 @@ func benchViewerCost(b *testing.B) {
 		b.ReportMetric(one*100, "cpu-1-viewer-%core")
 		b.ReportMetric(ten*100, "cpu-10-viewers-%core")
 		b.ReportMetric((ten-one)/9*100, "per-added-viewer-%core")
-		encodes := ts.h264.states()[0].Encodes
-		b.ReportMetric(float64(encodes), "encodes")
+		st := ts.h264.states()[0]
+		b.ReportMetric(float64(st.Encodes), "encodes")
+		b.ReportMetric(float64(st.Relayed), "relayed")
 	}
 }
 
