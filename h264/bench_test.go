@@ -98,7 +98,9 @@ func BenchmarkEncode720p(b *testing.B) {
 
 // TestWriteBenchClip writes the clip BenchmarkEncode720p/rgb8 encodes, as the
 // encoder sees it (full-range I420 from TurboJPEG), to $H264_BENCH_DIR/clip.y4m
-// for the x264 CLI (bench/h264_ratio.sh), looped to H264_BENCH_LOOPS × 30 frames.
+// for the x264 CLI (bench/h264_ratio.sh), looped to H264_BENCH_LOOPS × 30 frames;
+// and the JPEGs BenchmarkEncode720p/jpeg encodes, looped the same, to
+// clip.mjpeg (concatenated, as ffmpeg's mjpeg demuxer reads them).
 func TestWriteBenchClip(t *testing.T) {
 	dir := os.Getenv("H264_BENCH_DIR")
 	if dir == "" {
@@ -131,6 +133,16 @@ func TestWriteBenchClip(t *testing.T) {
 		}
 	}
 	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var once, mjpeg []byte
+	for _, fr := range clip {
+		once = append(once, asFormat(t, fr, capture.JPEG, jpeg.Sub420).Data...)
+	}
+	for range max(1, loops) {
+		mjpeg = append(mjpeg, once...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "clip.mjpeg"), mjpeg, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
