@@ -21,7 +21,8 @@ import (
 // H264_BENCH_INPUT picks what the encoder is given: rgb8 (default; the same
 // pixels clip.y4m holds), jpeg (BenchmarkEncode720p's quality-92 4:2:0
 // JPEGs) or jpeg422 (the same at 4:2:2, as most UVC cameras send).
-// H264_BENCH_FASTDCT=1 decodes those JPEGs with jpeg.Decoder.FastDCT.
+// H264_BENCH_FASTDCT=1 and H264_BENCH_FASTUPSAMPLE=1 decode those JPEGs
+// with jpeg.Decoder.FastDCT and FastUpsample.
 //
 // It prints one line: frames, CPU ms/frame (getrusage of the process around
 // the encode loop, user+sys), wall ms/frame and kbit/s at 30 fps.
@@ -52,12 +53,12 @@ func TestWriteBenchStream(t *testing.T) {
 		t.Fatalf("H264_BENCH_INPUT %q: want rgb8, jpeg or jpeg422", in)
 	}
 	e := newEncoder(t, s)
-	if os.Getenv("H264_BENCH_FASTDCT") == "1" {
+	if fd, fu := os.Getenv("H264_BENCH_FASTDCT") == "1", os.Getenv("H264_BENCH_FASTUPSAMPLE") == "1"; fd || fu {
 		d, err := jpeg.NewDecoder()
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.FastDCT = true
+		d.FastDCT, d.FastUpsample = fd, fu
 		e.in.dec = d // Close frees it
 	}
 	out, err := os.Create(filepath.Join(dir, "out.264"))
