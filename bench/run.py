@@ -237,7 +237,7 @@ def run_h264_script(script):
 
 def document(info, results, gores, pick, h264_ratio="", h264_presets=""):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
-             "Written by `make bench` (bench/run.py, about 23 minutes on 2 cores); rerun it rather than editing this file."
+             "Written by `make bench` (bench/run.py, about 40 minutes on 2 cores); rerun it rather than editing this file."
              + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
              "The baseline is bench/baseline_pub.py: what a user writes from \"read frames with OpenCV and fill "
              "sensor_msgs/Image\" (rclpy timer at 30 Hz, numpy frame, `tobytes` / `cv2.imencode` q80, publish). "
