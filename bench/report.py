@@ -257,6 +257,7 @@ def webrtc_section(gobench, h264_ratio):
              f"{fmt(cost.get('per-added-viewer-%core'))} % per added viewer.", ""]
     if h264_ratio:
         lines += ["H.264 encode per 720p frame against the x264 CLI on the same camera-like frames and settings "
-                  "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG row its "
-                  "decode):", "", "```", h264_ratio.strip(), "```"]
+                  "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG rows their "
+                  "decode; jpeg422 is the same frames as 4:2:2 JPEGs; the last row, for reference only, is the CLI "
+                  "decoding the jpeg row's JPEGs itself):", "", "```", h264_ratio.strip(), "```"]
     return lines
