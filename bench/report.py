@@ -212,6 +212,26 @@ def camera_section(results):
     return lines
 
 
+def h264_presets_section(text):
+    """bench/h264_presets.sh's table (CPU, bitrate, PSNR and SSIM per x264
+    preset, h264/ and the x264 CLI) as a markdown table."""
+    lines = ["## H.264 quality per preset (bench/h264_presets.sh)", ""]
+    rows = [line.split() for line in text.splitlines() if line.split() and line.split()[1:2] in (["h264"], ["x264"])]
+    if not rows:
+        return lines + ["Not measured in this run."]
+    notes = [line.strip() for line in text.splitlines() if line.startswith("(")]
+    lines += ["Each preset the node accepts (`h264_preset`, the `preset` URL parameter) at the default bitrate, GOP "
+              "and VBV, on BenchmarkEncode720p's camera-like clip: h264/ from its rgb8 frames and the x264 CLI from "
+              "the same pixels as y4m; PSNR and SSIM of ffmpeg's decode of each output against those pixels "
+              "(ffmpeg's psnr and ssim filters). CPU is user+sys per frame. " + " ".join(notes), "",
+              "| preset | encoder | CPU ms/frame | kbit/s | PSNR Y dB | PSNR dB | SSIM |",
+              "|---|---|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if len(r) >= 7:
+            lines.append(f"| {r[0]} | {'h264/' if r[1] == 'h264' else 'x264 CLI'} | " + " | ".join(r[2:7]) + " |")
+    return lines
+
+
 def webrtc_section(gobench, h264_ratio):
     """Issue 16: H.264 over WebRTC in Chromium next to MJPEG (BenchmarkWebRTC)
     and the encoder against the x264 CLI (bench/h264_ratio.sh)."""
@@ -245,6 +265,7 @@ def webrtc_section(gobench, h264_ratio):
              f"{fmt(relay.get('relayed'), 0)} access units relayed.", ""]
     if h264_ratio:
         lines += ["H.264 encode per 720p frame against the x264 CLI on the same camera-like frames and settings "
-                  "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG row its "
-                  "decode):", "", "```", h264_ratio.strip(), "```"]
+                  "(bench/h264_ratio.sh; ours includes the conversion from the input format, the JPEG rows their "
+                  "decode; jpeg422 is the same frames as 4:2:2 JPEGs; the last row, for reference only, is the CLI "
+                  "decoding the jpeg row's JPEGs itself):", "", "```", h264_ratio.strip(), "```"]
     return lines

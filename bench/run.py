@@ -34,7 +34,7 @@ import procs  # noqa: E402
 from cases import Case, Runner  # noqa: E402
 from pattern import write_mjpeg  # noqa: E402
 from report import (CAMERA_MODES, MIXES, SIZES, camera_section, e2e_section, jpeg_section, machine_section,  # noqa: E402
-                    publish_section, source_section, webrtc_section)
+                    h264_presets_section, publish_section, source_section, webrtc_section)
 from scene import write_clips  # noqa: E402
 from targets import camera_targets_section, targets_section, webrtc_targets_section  # noqa: E402
 
@@ -121,7 +121,8 @@ def rerender():
     layout without measuring again."""
     with open(os.path.join(ROOT, "bench", "results.json")) as f:
         data = json.load(f)
-    md = document(data["machine"], data["cases"], data["go"], data.get("filter", ""), data.get("h264_ratio", ""))
+    md = document(data["machine"], data["cases"], data["go"], data.get("filter", ""), data.get("h264_ratio", ""),
+                  data.get("h264_presets", ""))
     with open(os.path.join(ROOT, "docs", "bench.md"), "w") as f:
         f.write(md)
     print(md)
@@ -150,7 +151,7 @@ def main():
     print(f"bench: load average {info['load_start']} on {info['nproc']} × {info['cpu']}", flush=True)
     work = tempfile.mkdtemp(prefix="webcam-bench-")
     print(f"bench: logs in {work}", flush=True)
-    results, gores, errors, h264_ratio = [], {}, [], ""
+    results, gores, errors, h264_ratio, h264_presets = [], {}, [], "", ""
     with procs.Children() as children:
         try:
             videos = {}
@@ -172,7 +173,10 @@ def main():
                 with open(os.path.join(work, "gobench.log"), "w") as log:
                     gores, goerr = gobench.run(ROOT, genv, log)
                 errors += goerr
-                h264_ratio, err = run_h264_ratio()
+                h264_ratio, err = run_h264_script("bench/h264_ratio.sh")
+                if err:
+                    errors.append(err)
+                h264_presets, err = run_h264_script("bench/h264_presets.sh")
                 if err:
                     errors.append(err)
             runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160,
@@ -196,9 +200,10 @@ def main():
                 if v.endswith((".avi", ".yuyv")):
                     os.remove(os.path.join(work, v))
     info["load_end"] = "%.2f %.2f %.2f" % procs.loadavg()
-    md = document(info, results, gores, pick, h264_ratio)
+    md = document(info, results, gores, pick, h264_ratio, h264_presets)
     print("\n" + md)
-    data = {"machine": info, "cases": results, "go": gores, "filter": pick, "h264_ratio": h264_ratio}
+    data = {"machine": info, "cases": results, "go": gores, "filter": pick, "h264_ratio": h264_ratio,
+            "h264_presets": h264_presets}
     if not pick:
         with open(os.path.join(ROOT, "bench", "results.json"), "w") as f:
             json.dump(data, f, indent=1)
@@ -218,20 +223,21 @@ def main():
     return 1 if errors else 0
 
 
-def run_h264_ratio():
-    """bench/h264_ratio.sh: the H.264 encoder against the x264 CLI on the same
-    frames and settings; its table as text, and an error or None."""
-    print("$ bench/h264_ratio.sh", flush=True)
-    p = subprocess.run(["bench/h264_ratio.sh"], cwd=ROOT, capture_output=True, text=True)
+def run_h264_script(script):
+    """bench/h264_ratio.sh (the H.264 encoder against the x264 CLI on the same
+    frames and settings) or bench/h264_presets.sh (CPU, bitrate and quality
+    per x264 preset): its table as text, and an error or None."""
+    print(f"$ {script}", flush=True)
+    p = subprocess.run([script], cwd=ROOT, capture_output=True, text=True)
     print(p.stdout, flush=True)
     if p.returncode != 0:
-        return p.stdout, f"bench/h264_ratio.sh failed ({p.returncode}):\n{p.stderr[-2000:]}"
+        return p.stdout, f"{script} failed ({p.returncode}):\n{p.stderr[-2000:]}"
     return p.stdout, None
 
 
-def document(info, results, gores, pick, h264_ratio=""):
+def document(info, results, gores, pick, h264_ratio="", h264_presets=""):
     lines = ["# Benchmark: webcam_node against an rclpy + OpenCV publisher", "",
-             "Written by `make bench` (bench/run.py, about 23 minutes on 2 cores); rerun it rather than editing this file."
+             "Written by `make bench` (bench/run.py, about 40 minutes on 2 cores); rerun it rather than editing this file."
              + (f" Filtered run: `BENCH_CASES={pick}`." if pick else ""),
              "The baseline is bench/baseline_pub.py: what a user writes from \"read frames with OpenCV and fill "
              "sensor_msgs/Image\" (rclpy timer at 30 Hz, numpy frame, `tobytes` / `cv2.imencode` q80, publish). "
@@ -245,6 +251,7 @@ def document(info, results, gores, pick, h264_ratio=""):
     if gores:
         lines += publish_section(gores) + [""] + jpeg_section(gores) + [""] + source_section(gores) + [""]
     lines += webrtc_section(gores, h264_ratio) + [""]
+    lines += h264_presets_section(h264_presets) + [""]
     lines += targets_section(results, gores) + [""] + camera_targets_section(results) + [""]
     lines += webrtc_targets_section(gores, h264_ratio) + [""]
     return "\n".join(lines)

@@ -56,19 +56,28 @@ var cameraClip = sync.OnceValue(func() []*capture.Frame {
 
 // BenchmarkEncode720p encodes the camera-like clip at the default settings
 // (preset overridable with H264_BENCH_PRESET) from each input format, and
-// reports the bitrate it produced at 30 fps.
+// reports the bitrate it produced at 30 fps. The JPEG rows are quality 92 at
+// 4:2:0 ("jpeg") and at 4:2:2 ("jpeg422", what most UVC cameras send).
 func BenchmarkEncode720p(b *testing.B) {
 	rgb := cameraClip()
 	s := DefaultSettings(1280, 720)
 	if p := os.Getenv("H264_BENCH_PRESET"); p != "" {
 		s.Preset = p
 	}
-	for _, p := range []capture.PixelFormat{capture.RGB8, capture.YUYV, capture.JPEG} {
+	for _, in := range []struct {
+		name string
+		p    capture.PixelFormat
+		sub  jpeg.Subsampling
+	}{
+		{"rgb8", capture.RGB8, 0}, {"yuv422_yuy2", capture.YUYV, 0},
+		{"jpeg", capture.JPEG, jpeg.Sub420}, {"jpeg422", capture.JPEG, jpeg.Sub422},
+	} {
+		p := in.p
 		frames := make([]*capture.Frame, len(rgb))
 		for i, f := range rgb {
-			frames[i] = asFormat(b, f, p, jpeg.Sub420)
+			frames[i] = asFormat(b, f, p, in.sub)
 		}
-		b.Run(string(p), func(b *testing.B) {
+		b.Run(in.name, func(b *testing.B) {
 			s := s
 			s.VideoRange = VideoRangeFormat(p) // as the node encodes a YUYV camera
 			e := newEncoder(b, s)
@@ -89,7 +98,9 @@ func BenchmarkEncode720p(b *testing.B) {
 
 // TestWriteBenchClip writes the clip BenchmarkEncode720p/rgb8 encodes, as the
 // encoder sees it (full-range I420 from TurboJPEG), to $H264_BENCH_DIR/clip.y4m
-// for the x264 CLI (bench/h264_ratio.sh), looped to H264_BENCH_LOOPS × 30 frames.
+// for the x264 CLI (bench/h264_ratio.sh), looped to H264_BENCH_LOOPS × 30 frames;
+// and the JPEGs BenchmarkEncode720p/jpeg encodes, looped the same, to
+// clip.mjpeg (concatenated, as ffmpeg's mjpeg demuxer reads them).
 func TestWriteBenchClip(t *testing.T) {
 	dir := os.Getenv("H264_BENCH_DIR")
 	if dir == "" {
@@ -122,6 +133,16 @@ func TestWriteBenchClip(t *testing.T) {
 		}
 	}
 	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var once, mjpeg []byte
+	for _, fr := range clip {
+		once = append(once, asFormat(t, fr, capture.JPEG, jpeg.Sub420).Data...)
+	}
+	for range max(1, loops) {
+		mjpeg = append(mjpeg, once...)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "clip.mjpeg"), mjpeg, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -3,6 +3,7 @@ package h264
 import (
 	"bytes"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,6 +35,8 @@ func TestEncodeFormatsDecodeWithFFmpeg(t *testing.T) {
 		{capture.JPEG, jpeg.Sub422, 640, 480, 640, 480, false},
 		{capture.JPEG, jpeg.Sub444, 640, 480, 640, 480, false},
 		{capture.JPEG, jpeg.SubGray, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.Sub440, 640, 480, 640, 480, false},
+		{capture.JPEG, jpeg.Sub411, 640, 480, 640, 480, false},  // luma through scratch planes
 		{capture.RGB8, 0, 321, 241, 320, 240, false},            // odd: last column and row cropped
 		{capture.Mono8, 0, 321, 241, 320, 240, false},           // odd
 		{capture.JPEG, jpeg.Sub420, 321, 241, 320, 240, false},  // odd JPEG
@@ -302,8 +305,12 @@ func TestAccessUnitOutlivesNextEncode(t *testing.T) {
 // Per frame, Encode allocates only the access unit it returns.
 func TestEncodeAllocatesOnlyTheAccessUnit(t *testing.T) {
 	rgb := patternRGB(t, 320, 240, 1)[0]
-	for _, p := range []capture.PixelFormat{capture.RGB8, capture.YUYV, capture.Mono8, capture.JPEG} {
-		f := asFormat(t, rgb, p, jpeg.Sub420)
+	for _, in := range []struct {
+		p   capture.PixelFormat
+		sub jpeg.Subsampling
+	}{{capture.RGB8, 0}, {capture.YUYV, 0}, {capture.Mono8, 0}, {capture.JPEG, jpeg.Sub420}, {capture.JPEG, jpeg.Sub422}} {
+		p := in.p
+		f := asFormat(t, rgb, p, in.sub)
 		e := newEncoder(t, DefaultSettings(320, 240))
 		if _, err := e.Encode(f, false); err != nil { // makes the conversion handles
 			t.Fatal(err)
@@ -314,7 +321,7 @@ func TestEncodeAllocatesOnlyTheAccessUnit(t *testing.T) {
 			}
 		})
 		if allocs > 1 {
-			t.Errorf("%s: %.1f allocations per Encode, want 1 (the access unit)", p, allocs)
+			t.Errorf("%s%v: %.1f allocations per Encode, want 1 (the access unit)", p, in.sub, allocs)
 		}
 	}
 }
@@ -334,5 +341,38 @@ func TestVideoRangeRefusesFullRangeFrames(t *testing.T) {
 	}
 	if _, err := e.Encode(asFormat(t, rgb[1], capture.YUYV, 0), false); err != nil {
 		t.Errorf("YUYV after the refusals: %v", err)
+	}
+}
+
+// scalePlane's shortcuts for halving a side give what its general box
+// filter gives (the rounded mean of the pixels under each output pixel).
+func TestScalePlaneMatchesBoxFilter(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 20))
+	for _, c := range []struct{ sw, sh, dw, dh int }{
+		{64, 48, 64, 24}, {64, 48, 32, 48}, {64, 48, 32, 24}, // the shortcuts
+		{66, 50, 33, 25}, {7, 6, 7, 3}, {64, 48, 48, 36}, {30, 20, 40, 30}, // odd, general, upscale
+	} {
+		const pad = 5
+		src := make([]byte, (c.sw+pad)*c.sh)
+		for i := range src {
+			src[i] = byte(rng.IntN(256))
+		}
+		got := make([]byte, (c.dw+pad)*c.dh)
+		scalePlane(src, c.sw+pad, c.sw, c.sh, got, c.dw+pad, c.dw, c.dh)
+		for y := range c.dh {
+			y0, y1 := y*c.sh/c.dh, max((y+1)*c.sh/c.dh, y*c.sh/c.dh+1)
+			for x := range c.dw {
+				x0, x1 := x*c.sw/c.dw, max((x+1)*c.sw/c.dw, x*c.sw/c.dw+1)
+				sum, n := 0, (y1-y0)*(x1-x0)
+				for yy := y0; yy < y1; yy++ {
+					for xx := x0; xx < x1; xx++ {
+						sum += int(src[yy*(c.sw+pad)+xx])
+					}
+				}
+				if want := byte((sum + n/2) / n); got[y*(c.dw+pad)+x] != want {
+					t.Fatalf("%dx%d→%dx%d: (%d,%d) = %d, want %d", c.sw, c.sh, c.dw, c.dh, x, y, got[y*(c.dw+pad)+x], want)
+				}
+			}
+		}
 	}
 }

@@ -109,9 +109,11 @@ func (in *input) rgbToYUV(dst *jpeg.YUV, f *capture.Frame, w, h int) error {
 	return in.conv.EncodeYUV(dst, img, jpeg.Sub420)
 }
 
-// loadJPEG decodes to YCbCr planes, no RGB: straight into the picture when
-// the JPEG is 4:2:0 and its size, or a TurboJPEG scaling factor of it, is
-// the picture's.
+// loadJPEG decodes to YCbCr planes, no RGB, at the JPEG's size or a
+// TurboJPEG scaling factor of it when that is the picture's. At the
+// picture's size a 4:2:0 JPEG decodes straight into the picture; one of
+// another subsampling has its luma decoded into the picture and only its
+// chroma into scratch planes, to be resampled to 4:2:0 (gray: set to 128).
 func (in *input) loadJPEG(f *capture.Frame, pic picture) error {
 	if in.dec == nil {
 		d, err := jpeg.NewDecoder()
@@ -129,25 +131,35 @@ func (in *input) loadJPEG(f *capture.Frame, pic picture) error {
 		dw, dh = pic.width, pic.height
 	}
 	dst := &in.yuv
-	fits := (dw != 0 || (w == pic.width && h == pic.height)) && s == jpeg.Sub420 && pic.tight()
+	// TurboJPEG pads the luma plane of an even-sized image to the MCU's
+	// chroma block, which is 2 or 1 wide and high but for 4:1:1's 4.
+	fits := (dw != 0 || (w == pic.width && h == pic.height)) && s != jpeg.Sub411 && pic.tight()
 	if fits {
 		v := pic.view()
+		if s != jpeg.Sub420 {
+			v.Cb, v.Cr = in.yuv.Cb, in.yuv.Cr // grown by DecodeYUV as needed, kept below
+		}
 		dst = &v
 	}
 	if err := in.dec.DecodeYUV(dst, f.Data, dw, dh); err != nil {
 		return err
 	}
+	if fits && s != jpeg.Sub420 && s != jpeg.SubGray {
+		in.yuv.Cb, in.yuv.Cr = dst.Cb, dst.Cr
+	}
 	return toPicture(dst, pic)
 }
 
-// toPicture crops, scales and resamples src into pic; nothing when src is
-// pic's own planes.
+// toPicture crops, scales and resamples src into pic; nothing for planes
+// that are pic's own.
 func toPicture(src *jpeg.YUV, pic picture) error {
-	if len(src.Y) > 0 && unsafe.SliceData(src.Y) == unsafe.SliceData(pic.y) {
+	same := func(a, b []byte) bool { return len(a) > 0 && unsafe.SliceData(a) == unsafe.SliceData(b) }
+	sameY := same(src.Y, pic.y)
+	if sameY && src.ChromaWidth != 0 && same(src.Cb, pic.u) {
 		return nil
 	}
 	w, h := EvenSize(src.Width, src.Height)
-	if !scalePlaneChecked(src.Y, src.YStride, w, h, pic.y, pic.yStride, pic.width, pic.height) {
+	if !sameY && !scalePlaneChecked(src.Y, src.YStride, w, h, pic.y, pic.yStride, pic.width, pic.height) {
 		return errors.New("luma plane smaller than its size")
 	}
 	cw, ch := pic.width/2, pic.height/2

@@ -15,8 +15,12 @@ import (
 //     caps it at 1800), under the 2 Mbit/s with RTP or fMP4 framing
 //     on top.
 //   - DefaultPreset "ultrafast": 4.0 ms a frame from rgb8 against 5.7 ms for
-//     "superfast", at the same bitrate (1456 and 1464 kbit/s); quality per
-//     preset was not compared yet.
+//     "superfast", at the same bitrate (1456 and 1464 kbit/s). Quality per
+//     preset (bench/h264_presets.sh, PSNR/SSIM against the source): every
+//     slower preset is within 0.7 dB luma PSNR of ultrafast's 37.1 dB on
+//     this clip (veryfast +0.15 dB at 1.9x the CPU, veryslow +0.59 dB at
+//     53x, placebo +0.70 dB at 500x), and from "slow" on a 720p30 encode
+//     needs more than a core.
 //   - DefaultGOP 60: an IDR every 2 s at 30 fps bounds how long a new HTTP
 //     viewer waits for a picture; WebRTC asks for keyframes (forceKeyframe)
 //     when it needs one sooner.

@@ -151,6 +151,34 @@ static void wc_scale_plane(const uint8_t *src, int sstride, int sw, int sh,
 			memcpy(dst + (long)y * dstride, src + (long)y * sstride, dw);
 		return;
 	}
+	// Halving a side (a 4:2:2, 4:4:0 or 4:4:4 JPEG's chroma to 4:2:0, or a
+	// 2:1 downscale): the same averages as the general loop below, without
+	// its divisions, in loops gcc vectorizes.
+	if (sw == dw && sh == 2 * dh) {
+		for (int y = 0; y < dh; y++) {
+			const uint8_t *a = src + (long)(2 * y) * sstride, *b = a + sstride;
+			uint8_t *d = dst + (long)y * dstride;
+			for (int x = 0; x < dw; x++)
+				d[x] = (uint8_t)((a[x] + b[x] + 1) >> 1);
+		}
+		return;
+	}
+	if (sw == 2 * dw && (sh == dh || sh == 2 * dh)) {
+		int tall = sh == 2 * dh;
+		for (int y = 0; y < dh; y++) {
+			const uint8_t *a = src + (long)(tall ? 2 * y : y) * sstride;
+			uint8_t *d = dst + (long)y * dstride;
+			if (tall) {
+				const uint8_t *b = a + sstride;
+				for (int x = 0; x < dw; x++)
+					d[x] = (uint8_t)((a[2 * x] + a[2 * x + 1] + b[2 * x] + b[2 * x + 1] + 2) >> 2);
+			} else {
+				for (int x = 0; x < dw; x++)
+					d[x] = (uint8_t)((a[2 * x] + a[2 * x + 1] + 1) >> 1);
+			}
+		}
+		return;
+	}
 	for (int y = 0; y < dh; y++) {
 		int y0 = (int)((long)y * sh / dh), y1 = (int)((long)(y + 1) * sh / dh);
 		if (y1 <= y0)

@@ -6,8 +6,10 @@
 # bench/scene.py), plus the Go micro-benchmarks; writes docs/bench.md and
 # bench/results.json. Not part of `make test`. Knobs: BENCH_SECONDS,
 # BENCH_WARMUP, BENCH_LONG_SECONDS, BENCH_IDLE_SECONDS, BENCH_CASES (e.g.
-# '/mjpeg/|/yuyv/' for the camera modes only), BENCH_GO (see bench/run.py).
-# Takes about 23 minutes (the camera modes about 7).
+# '/mjpeg/|/yuyv/' for the camera modes only), BENCH_GO (see bench/run.py),
+# PRESETS (bench/h264_presets.sh's list, e.g. "ultrafast superfast").
+# Takes about 40 minutes (the camera modes about 7, bench/h264_presets.sh
+# about 16, its placebo row alone 7).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"

@@ -16,7 +16,7 @@ apt_packages=(
   chromium                                     # headless page test of /stream_viewer
   python3-venv cmake                            # cmake: colcon builds of the ROS package
   libturbojpeg0-dev libjpeg-turbo-progs         # jpeg/: TurboJPEG 2.1; tjbench for bench/tjbench_ratio.sh
-  libx264-dev x264                             # h264/: libx264 0.164; the x264 CLI for bench/h264_ratio.sh
+  libx264-dev x264                             # h264/: libx264 0.164; the x264 CLI for bench/h264_ratio.sh and h264_presets.sh
   libavcodec-dev libavutil-dev libswscale-dev  # h264dec/: FFmpeg 5.1's H.264 decoder and scaler
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly # gstsample/ headers; h264parse; x264enc for tests
 )
