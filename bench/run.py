@@ -179,6 +179,11 @@ def main():
                 h264_presets, err = run_h264_script("bench/h264_presets.sh")
                 if err:
                     errors.append(err)
+                # H.264 sources' decode for the ROS topics, shown with the encoder's ratios.
+                decode, err = run_h264_script("bench/h264dec_ratio.sh")
+                h264_ratio += "\n$ bench/h264dec_ratio.sh   # h264dec/ decoding against the ffmpeg CLI\n" + decode
+                if err:
+                    errors.append(err)
             runner = Runner(children, node_bin, sys.executable, work, videos, warmup, idle, domain_base=160,
                             clips=clips)
             for c in cases:
