@@ -1,10 +1,14 @@
 package capture
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"math"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -180,5 +184,46 @@ func TestH264StreamNext(t *testing.T) {
 	}
 	if _, err := NewH264Stream(nil).Frame(p, 0, 0, time.Now()); err == nil {
 		t.Error("a unit with no size and no SPS was taken")
+	}
+}
+
+// A network stream of H.264 (here an elementary stream over HTTP, what
+// FFmpeg reads from an RTSP camera the same way) is an H264 source: its
+// access units come as they were sent, and they decode.
+func TestHTTPH264Stream(t *testing.T) {
+	const w, h = 320, 240
+	path := filepath.Join(t.TempDir(), "clip.h264")
+	writeH264(t, path, 30, w, h, 10)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "video/h264")
+		rw.Write(data)
+	}))
+	t.Cleanup(srv.Close)
+	src := mustOpen(t, srv.URL+"/clip.h264", Request{})
+	if info := src.Info(); info.Format != H264 || info.Backend != "network" || info.Width != w || info.Height != h {
+		t.Fatalf("Info %+v, want an H264 network source of %dx%d", info, w, h)
+	}
+	ref := ffmpegRGB(t, path, w, h)
+	var sent []byte
+	for i := range 30 {
+		f, err := src.Read()
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		sent = append(sent, f.Data...)
+		px, _, err := f.Pixels(RGB8)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if p := psnrBytes(px, ref[i]); p < 35 {
+			t.Errorf("frame %d: PSNR %.1f dB against FFmpeg's decode, want ≥ 35", i, p)
+		}
+	}
+	if !bytes.Equal(sent, data) {
+		t.Errorf("the access units are not the stream's bytes as sent (%d bytes, sent %d)", len(sent), len(data))
 	}
 }
