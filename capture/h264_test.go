@@ -227,3 +227,39 @@ func TestHTTPH264Stream(t *testing.T) {
 		t.Errorf("the access units are not the stream's bytes as sent (%d bytes, sent %d)", len(sent), len(data))
 	}
 }
+
+// A stream's B pictures are noticed (a relay must not pass them on as they
+// come); the decoder still gives pictures for them.
+func TestH264StreamReorders(t *testing.T) {
+	for _, tc := range []struct {
+		name, profile, bf string
+		want              bool
+	}{{"baseline", "baseline", "0", false}, {"high with B-frames", "high", "2", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "clip.h264")
+			out, err := exec.Command("ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+				"-i", "testsrc2=size=160x120:rate=30", "-frames:v", "20", "-c:v", "libx264",
+				"-profile:v", tc.profile, "-bf", tc.bf, "-g", "10", path).CombinedOutput()
+			if err != nil {
+				t.Fatalf("ffmpeg: %v\n%s", err, out)
+			}
+			src := mustOpen(t, "file://"+path+"?loop=false", Request{FPS: 1000})
+			pictures := 0
+			var st *H264Stream
+			for i := range 10 {
+				f := readFrames(t, src, 1)[0]
+				f.Seq = uint64(i + 1)
+				st, _, _ = f.H264()
+				if _, _, err := f.Pixels(Mono8); err == nil {
+					pictures++
+				}
+			}
+			if st.Reorders() != tc.want {
+				t.Errorf("Reorders() = %v, want %v", st.Reorders(), tc.want)
+			}
+			if pictures < 8 {
+				t.Errorf("%d of 10 frames gave a picture", pictures)
+			}
+		})
+	}
+}

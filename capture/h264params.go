@@ -8,7 +8,8 @@ import (
 
 // H.264 NAL unit types (table 7-1) that h264Params looks at.
 const (
-	h264NALIDR = 5
+	h264NALSlice = 1 // a non-IDR slice: I, P or B
+	h264NALIDR   = 5
 	h264NALSPS = 7
 	h264NALPPS = 8
 	h264NALAUD = 9
@@ -24,6 +25,10 @@ type h264Params struct {
 	pps    [][]byte //
 	width  int      // the SPS's cropped size; 0 until an SPS parsed
 	height int
+	// reorders: a B slice has been seen, so pictures come in decoding
+	// order, not display order (WebRTC viewers and fMP4 without composition
+	// offsets cannot take them as they are).
+	reorders bool
 }
 
 // ready reports whether an IDR can be made decodable on its own.
@@ -49,6 +54,8 @@ func (p *h264Params) complete(au []byte) (out []byte, idr bool, err error) {
 			pps = append(pps, bytes.Clone(n))
 		case h264NALIDR:
 			idr = true
+		case h264NALSlice:
+			p.reorders = p.reorders || fmp4.IsBSlice(n)
 		}
 	}
 	if hasPPS {

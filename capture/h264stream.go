@@ -166,6 +166,14 @@ func (s *H264Stream) ProfileLevelID() string {
 	return ""
 }
 
+// Reorders reports whether the stream has sent B pictures (decoding order
+// is then not display order), which a relay must not pass on as they are.
+func (s *H264Stream) Reorders() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.params.reorders
+}
+
 // decodable reports whether the stream has the parameter sets an IDR needs.
 func (s *H264Stream) decodable() bool {
 	s.mu.Lock()

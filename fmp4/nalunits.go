@@ -6,3 +6,11 @@ package fmp4
 // start code. For callers that inspect or reorder the units of an access
 // unit (e.g. to put parameter sets before an IDR).
 func NALUnits(b []byte) ([][]byte, error) { return appendNALUnits(nil, b) }
+
+// IsBSlice reports whether a coded slice NAL unit (types 1–5) is a B slice:
+// one that predicts from a later picture, so the stream's decoding order is
+// not its display order.
+func IsBSlice(nal []byte) bool {
+	t := nalType(nal)
+	return isVCL(t) && len(nal) > 1 && sliceType(nal)%5 == 1
+}

@@ -62,7 +62,7 @@ func relayKey(key h264Key, t *topic, accepts func(profileLevelID string) bool) (
 		return key, false
 	}
 	st, _, ok := f.H264()
-	if !ok {
+	if !ok || st.Reorders() {
 		return key, false
 	}
 	if w, h := fitSize(f.Width, f.Height, key.width, key.height); (w != 0 || h != 0) && (w != f.Width || h != f.Height) {
@@ -76,28 +76,45 @@ func relayKey(key h264Key, t *topic, accepts func(profileLevelID string) bool) (
 	return key, false
 }
 
+// errReorders: the relayed stream sent a B picture. Its units come in
+// decoding order, which WebRTC's decoders and an MP4 without composition
+// offsets would show as they come: the session encodes instead.
+var errReorders = errors.New("the source sends B-frames")
+
 // relay runs a passthrough session: the access units of the topic's H.264
 // stream, from the next IDR on, to the track and the HTTP sinks. When the
-// source is reopened (a new stream) it follows the new one; when the topic's
-// frames stop being H.264 the session ends, and its viewers reconnect to
-// whatever the source now is.
-func (h *h264Session) relay() {
+// source is reopened (a new stream) it follows the new one. When the stream
+// turns out to have B-frames, or the topic's frames stop being H.264, it
+// returns true: the session goes on as an encode of the decoded pictures,
+// on the same track (constrained baseline, which every decoder of the
+// relayed profile decodes); its MP4 viewers see new parameter sets and
+// reconnect.
+func (h *h264Session) relay() (encode bool) {
 	var after uint64
 	for {
 		f, err := h.topic.frames.Next(h.ctx, after)
 		if err != nil {
-			return
+			return false
 		}
 		after = f.Seq
 		st, _, ok := f.H264()
 		f.Release()
-		if !ok {
-			h.fail(errors.New("h264 " + h.key.topic + ": the source no longer sends H.264: reconnect"))
-			return
+		if ok {
+			err = h.relayStream(st)
 		}
-		if err := h.relayStream(st); !errors.Is(err, capture.ErrStreamClosed) {
-			return
+		switch {
+		case ok && errors.Is(err, capture.ErrStreamClosed):
+			continue
+		case !ok || errors.Is(err, errReorders):
+			why := "the source no longer sends H.264"
+			if ok {
+				why = err.Error()
+			}
+			h.log.Info(fmt.Sprintf("http: h264 %s: %s: encoding instead of relaying", h.key.topic, why))
+			h.relays.Store(false)
+			return true
 		}
+		return false
 	}
 }
 
@@ -115,6 +132,9 @@ func (h *h264Session) relayStream(st *capture.H264Stream) error {
 			return err
 		}
 		last = u.Index
+		if st.Reorders() {
+			return errReorders
+		}
 		if waitKey && !u.Keyframe {
 			continue
 		}

@@ -44,6 +44,8 @@ func (k h264Key) settings(srcW, srcH, fps int) h264.Settings {
 // track (which sends it to every peer bound to it) and to each HTTP sink.
 type h264Session struct {
 	key     h264Key
+	encKey  h264Key     // what an encode uses: key, or for a relay the first viewer's settings
+	relays  atomic.Bool // passing the source's units on (a relay that has not fallen back)
 	topic   *topic
 	release func() // the topic's graph subscription, if any
 	log     *slog.Logger
@@ -53,7 +55,7 @@ type h264Session struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 
-	wantKey atomic.Bool // a viewer joined or lost packets: the next frame is an IDR
+	wantKey atomic.Bool                        // a viewer joined or lost packets: the next frame is an IDR
 	stream  atomic.Pointer[capture.H264Stream] // what a relay is sending
 
 	mu    sync.Mutex
@@ -85,8 +87,7 @@ var errEncoderChanged = errors.New("the source's frame size changed: reconnect f
 func (h *h264Session) run() {
 	defer close(h.done)
 	defer h.endSinks()
-	if h.key.relay {
-		h.relay()
+	if h.relays.Load() && !h.relay() {
 		return
 	}
 	h.encode()
@@ -132,7 +133,7 @@ func (h *h264Session) encode() {
 
 // encoderFor returns enc if it fits frame f, or a new encoder for f's size.
 func (h *h264Session) encoderFor(enc *h264.Encoder, f *capture.Frame) (*h264.Encoder, error) {
-	want := h.key.settings(f.Width, f.Height, h.fps())
+	want := h.encKey.settings(f.Width, f.Height, h.fps())
 	want.VideoRange = h264.VideoRangeFormat(f.Format) // a YUYV camera's values as they are
 	if enc != nil {
 		if have := enc.Settings(); have.Width == want.Width && have.Height == want.Height && have.VideoRange == want.VideoRange {
@@ -228,29 +229,33 @@ func (h *h264Session) requestKeyframe() {
 
 // H264State is one shared H.264 encode in /state.
 type H264State struct {
-	Topic     string `json:"topic"`
-	Width     int    `json:"width"`
-	Height    int    `json:"height"`
-	Bitrate   int    `json:"bitrate"` // bits/s, as asked
-	GOP       int    `json:"gop"`
-	Preset    string `json:"preset"`
-	Viewers   int    `json:"viewers"` // WebRTC peers and type=h264 streams
-	Encodes   uint64 `json:"encodes"`
+	Topic   string `json:"topic"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Bitrate int    `json:"bitrate"` // bits/s, as asked
+	GOP     int    `json:"gop"`
+	Preset  string `json:"preset"`
+	Viewers int    `json:"viewers"` // WebRTC peers and type=h264 streams
+	Encodes uint64 `json:"encodes"`
 	// Passthrough: an H.264 source relayed as it is (Relayed access units,
 	// no encodes); Bitrate, GOP and Preset are then the source's business.
 	Passthrough bool   `json:"passthrough"`
 	Relayed     uint64 `json:"relayed"`
-	Keyframes uint64 `json:"keyframes"`
-	Errors    uint64 `json:"errors"`
-	Bytes     uint64 `json:"bytes"`
+	Keyframes   uint64 `json:"keyframes"`
+	Errors      uint64 `json:"errors"`
+	Bytes       uint64 `json:"bytes"`
 }
 
 func (h *h264Session) state() H264State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return H264State{Topic: h.key.topic, Width: h.enc.Width, Height: h.enc.Height, Bitrate: h.key.bitrate * 1000,
-		GOP: h.key.gop, Preset: h.key.preset, Viewers: h.refs, Encodes: h.encodes.Load(),
-		Passthrough: h.key.relay, Relayed: h.relayed.Load(),
+	relays, k := h.relays.Load(), h.encKey
+	if relays {
+		k = h.key
+	}
+	return H264State{Topic: h.key.topic, Width: h.enc.Width, Height: h.enc.Height, Bitrate: k.bitrate * 1000,
+		GOP: k.gop, Preset: k.preset, Viewers: h.refs, Encodes: h.encodes.Load(),
+		Passthrough: relays, Relayed: h.relayed.Load(),
 		Keyframes: h.keyframes.Load(), Errors: h.errors.Load(), Bytes: h.bytes.Load()}
 }
 
@@ -272,8 +277,9 @@ func newH264Hub(log *slog.Logger) *h264Hub {
 
 // acquire joins the session for key, starting it on t if none runs. release
 // (of t's graph subscription, or nil) is taken over by the hub either way.
+// encKey is the encode a relay falls back to (the key itself otherwise).
 // The returned function leaves the session.
-func (hub *h264Hub) acquire(key h264Key, t *topic, release func()) (*h264Session, func(), error) {
+func (hub *h264Hub) acquire(key, encKey h264Key, t *topic, release func()) (*h264Session, func(), error) {
 	hub.mu.Lock()
 	defer hub.mu.Unlock()
 	if hub.closed {
@@ -288,9 +294,10 @@ func (hub *h264Hub) acquire(key h264Key, t *topic, release func()) (*h264Session
 			release() // the running session holds its own reference
 		}
 	} else {
-		h = &h264Session{key: key, topic: t, release: release, log: hub.log, track: newRTPTrack(key.profile),
+		h = &h264Session{key: key, encKey: encKey, topic: t, release: release, log: hub.log, track: newRTPTrack(key.profile),
 			sinks: map[*h264Sink]struct{}{}, done: make(chan struct{})}
 		h.ctx, h.cancel = context.WithCancel(context.Background())
+		h.relays.Store(key.relay)
 		hub.sessions[key] = h
 		hub.log.Info(fmt.Sprintf("http: h264 %s of %s started (%s)", key.kind(), key.topic, key.describe()))
 		go h.run()

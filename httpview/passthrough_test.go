@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,7 +16,9 @@ import (
 	"github.com/pion/sdp/v3"
 
 	"webcam/capture"
+	"webcam/fmp4"
 	"webcam/h264"
+	"webcam/stream"
 )
 
 // patternH264 writes n frames of the test pattern at w×h as an H.264
@@ -247,5 +250,61 @@ func TestOfferedProfiles(t *testing.T) {
 		if got := h264Profiles(&d); !maps.Equal(got, tc.want) {
 			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 		}
+	}
+}
+
+// A relayed stream that turns out to have B-frames (decoding order is not
+// display order, which WebRTC's decoders and an MP4 without composition
+// offsets cannot take as they come) goes on as an encode of the decoded
+// pictures; a stream known to have them is never relayed.
+func TestRelayFallsBackToEncodeOnBFrames(t *testing.T) {
+	dir := t.TempDir()
+	var units [][]byte
+	for _, tc := range []struct{ name, profile, bf string }{{"plain", "baseline", "0"}, {"reordered", "high", "2"}} {
+		path := filepath.Join(dir, tc.name+".h264")
+		out, err := exec.Command("ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30",
+			"-frames:v", "90", "-c:v", "libx264", "-profile:v", tc.profile, "-bf", tc.bf, "-g", "30", path).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ffmpeg: %v\n%s", err, out)
+		}
+		data, _ := os.ReadFile(path)
+		units = append(units, fmp4.SplitAccessUnits(data)...)
+	}
+	latest := &stream.Latest{}
+	st := capture.NewH264Stream(nil)
+	feed := func(from, to int) {
+		for i := from; i < to; i++ {
+			f, err := st.Frame(units[i], 0, 0, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.Seq = uint64(i + 1)
+			latest.Publish(f)
+			time.Sleep(5 * time.Millisecond) // all within the unconnected peer's 4 s of ICE
+
+		}
+	}
+	feed(0, 5)
+	ts := startServer(t, Config{}, Topic{Name: "/cam/image_raw", Frames: latest})
+	resp, err := client().Post(ts.url+"/whep?topic=/cam/image_raw", "application/sdp", strings.NewReader(goodOffer))
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("WHEP offer: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	feed(5, 60) // the plain stream's second IDR (unit 30) starts the relay
+	relaying := func() bool { s := ts.h264.states(); return len(s) == 1 && s[0].Passthrough && s[0].Relayed > 0 }
+	if !waitFor(time.Second, relaying) || ts.h264.encodes() != 0 {
+		t.Fatalf("before any B-frame: sessions %+v, want a relay", ts.h264.states())
+	}
+	feed(60, len(units)) // the high-profile stream with B-frames
+	encoding := func() bool { s := ts.h264.states(); return len(s) == 1 && !s[0].Passthrough && s[0].Encodes > 0 }
+	if !waitFor(2*time.Second, encoding) {
+		t.Fatalf("after B-frames: sessions %+v, want the session encoding", ts.h264.states())
+	}
+	if !strings.Contains(ts.logs.String(), "B-frames: encoding instead of relaying") {
+		t.Errorf("the fallback was not logged:\n%s", ts.logs)
+	}
+	if k, ok := relayKey(h264Key{topic: "/cam/image_raw"}, ts.topics[0], nil); ok {
+		t.Errorf("a stream known to reorder got a relay key %+v", k)
 	}
 }

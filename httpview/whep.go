@@ -401,10 +401,11 @@ func (s *Server) joinH264(q url.Values, v viewRequest, release func(), accepts f
 		release()
 		return nil, nil, rerr
 	}
+	encKey := key
 	if relay, ok := relayKey(key, v.topic, accepts); ok {
 		key = relay
 	}
-	h, leave, err := s.h264.acquire(key, v.topic, release)
+	h, leave, err := s.h264.acquire(key, encKey, v.topic, release)
 	if err != nil {
 		return nil, nil, &requestError{http.StatusServiceUnavailable, err.Error()}
 	}
