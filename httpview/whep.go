@@ -194,23 +194,31 @@ func h264Profiles(d *sdp.SessionDescription) offeredProfiles {
 		if m.MediaName.Media != "video" {
 			continue
 		}
-		for _, a := range m.Attributes {
-			pt, codec, ok := strings.Cut(a.Value, " ")
-			if a.Key != "rtpmap" || !ok || !strings.HasPrefix(strings.ToUpper(codec), "H264/90000") {
-				continue
+		for _, params := range h264Mode1Formats(m) {
+			id := "42000a"
+			for _, kv := range strings.Split(params, ";") {
+				if v, ok := strings.CutPrefix(strings.TrimSpace(kv), "profile-level-id="); ok && len(v) == 6 {
+					id = v
+				}
 			}
-			for _, f := range m.Attributes {
-				params, ok := strings.CutPrefix(f.Value, pt+" ")
-				if f.Key != "fmtp" || !ok || !strings.Contains(params, "packetization-mode=1") {
-					continue
-				}
-				id := "42000a"
-				for _, kv := range strings.Split(params, ";") {
-					if v, ok := strings.CutPrefix(strings.TrimSpace(kv), "profile-level-id="); ok && len(v) == 6 {
-						id = v
-					}
-				}
-				out[strings.ToLower(id[:4])] = true
+			out[strings.ToLower(id[:4])] = true
+		}
+	}
+	return out
+}
+
+// h264Mode1Formats are the fmtp parameters of a media section's H.264
+// formats in packetization mode 1.
+func h264Mode1Formats(m *sdp.MediaDescription) []string {
+	var out []string
+	for _, a := range m.Attributes {
+		pt, codec, ok := strings.Cut(a.Value, " ")
+		if a.Key != "rtpmap" || !ok || !strings.HasPrefix(strings.ToUpper(codec), "H264/90000") {
+			continue
+		}
+		for _, f := range m.Attributes {
+			if params, ok := strings.CutPrefix(f.Value, pt+" "); ok && f.Key == "fmtp" && strings.Contains(params, "packetization-mode=1") {
+				out = append(out, params)
 			}
 		}
 	}
@@ -232,16 +240,8 @@ func h264Receivable(d *sdp.SessionDescription) string {
 		if _, ok := m.Attribute("inactive"); ok {
 			continue
 		}
-		for _, a := range m.Attributes {
-			pt, codec, ok := strings.Cut(a.Value, " ")
-			if a.Key != "rtpmap" || !ok || !strings.HasPrefix(strings.ToUpper(codec), "H264/90000") {
-				continue
-			}
-			for _, f := range m.Attributes {
-				if f.Key == "fmtp" && strings.HasPrefix(f.Value, pt+" ") && strings.Contains(f.Value, "packetization-mode=1") {
-					return ""
-				}
-			}
+		if len(h264Mode1Formats(m)) > 0 {
+			return ""
 		}
 	}
 	if !video {
