@@ -17,8 +17,6 @@ package jpeg
 #cgo nocallback wc_split_packed422
 #cgo noescape wc_split_packed420
 #cgo nocallback wc_split_packed420
-#cgo noescape wc_compress_planes
-#cgo nocallback wc_compress_planes
 #cgo noescape wc_decompress_yuv
 #cgo nocallback wc_decompress_yuv
 #cgo noescape wc_encode_yuv
@@ -122,22 +120,6 @@ static void wc_split_packed420(const unsigned char *src, int width, int pitch,
 	}
 }
 
-// Compresses planar YCbCr at subsamp (4:2:2 or 4:2:0, as the splits leave
-// it): the camera's own chroma goes into the JPEG without an RGB round trip.
-// out as for wc_compress.
-static long wc_compress_planes(tjhandle h, const unsigned char *y,
-		const unsigned char *u, const unsigned char *v, int width, int height,
-		int subsamp, unsigned char *out, unsigned long outCap, int quality, int flags) {
-	const unsigned char *planes[3] = {y, u, v};
-	int strides[3] = {width, width / 2, width / 2};
-	unsigned char *buf = out;
-	unsigned long size = outCap;
-	if (tjCompressFromYUVPlanes(h, planes, width, strides, height, subsamp, &buf,
-			&size, quality, flags | TJFLAG_NOREALLOC) != 0)
-		return -1;
-	return (long)size;
-}
-
 // Decompresses into three planes (one for grayscale: u and v unused) at the
 // given, possibly scaled, size; each plane's stride is its own width.
 static int wc_decompress_yuv(tjhandle h, const unsigned char *buf, unsigned long n,
@@ -157,8 +139,9 @@ static int wc_encode_yuv(tjhandle h, const unsigned char *src, int width, int pi
 	return tjEncodeYUVPlanes(h, src, width, pitch, height, pf, planes, strides, subsamp, flags);
 }
 
-// Compresses planar YCbCr with the given plane strides (a video decoder's
-// I420, whose chroma rows of an odd-width picture are (width+1)/2 wide).
+// Compresses planar YCbCr with the given plane strides: a split camera
+// frame's planes (the camera's own chroma, no RGB round trip) or a video
+// decoder's I420 (chroma rows of an odd-width picture are (width+1)/2 wide).
 static long wc_compress_yuv(tjhandle h, const unsigned char *y,
 		const unsigned char *u, const unsigned char *v, int width, int height,
 		int ys, int cs, int subsamp, unsigned char *out, unsigned long outCap,
@@ -251,11 +234,9 @@ func splitPacked420(src []byte, width, pitch, height int, uyvy bool, y, u, v, tm
 }
 
 // compressPlanes compresses the planes a split leaves, at subsamp (tjSamp422
-// or tjSamp420); out as for compress.
+// or tjSamp420): tight rows, chroma width/2 wide; out as for compress.
 func compressPlanes(h handle, y, u, v []byte, width, height, subsamp int, out []byte, quality, flags int) (int, bool) {
-	n := C.wc_compress_planes(C.tjhandle(h), ptr(y), ptr(u), ptr(v), C.int(width),
-		C.int(height), C.int(subsamp), ptr(out), C.ulong(len(out)), C.int(quality), C.int(flags))
-	return int(n), n >= 0
+	return compressYUV(h, y, u, v, width, height, width, width/2, subsamp, out, quality, flags)
 }
 
 // decompressYUV decodes into planes already sized by the caller (planeWidth,
