@@ -3,7 +3,6 @@ package h264
 import (
 	"errors"
 	"fmt"
-	"math"
 	"unsafe"
 
 	"webcam/capture"
@@ -235,18 +234,6 @@ func monoToI420(dst *jpeg.YUV, src []byte, step, w, h int) {
 	fillPlane(dst.Cr, dst.ChromaWidth, w/2, h/2, 128)
 }
 
-// Video range (Y 16..235, C 16..240) to full range, as lookup tables.
-var lumaFull, chromaFull = rangeTables()
-
-func rangeTables() (luma, chroma [256]byte) {
-	clamp := func(v float64) byte { return byte(min(255, max(0, math.Round(v)))) }
-	for i := range 256 {
-		luma[i] = clamp(float64(i-16) * 255 / 219)
-		chroma[i] = clamp(128 + float64(i-128)*255/224)
-	}
-	return luma, chroma
-}
-
 // packed422ToI420 converts YUYV or UYVY (byte offsets of Y0, U, Y1, V in each
 // four-byte pair) to I420: luma as it is, chroma averaged over row pairs, both
 // expanded to full range. w and h are even.
@@ -261,10 +248,10 @@ func packed422ToI420(dst *jpeg.YUV, src []byte, step, w, h, y0, uo, y1, vo int) 
 		v := dst.Cr[r/2*dst.ChromaWidth : r/2*dst.ChromaWidth+pairs]
 		for i := range pairs {
 			p, q := a[4*i:4*i+4], b[4*i:4*i+4]
-			ya[2*i], ya[2*i+1] = lumaFull[p[y0]], lumaFull[p[y1]]
-			yb[2*i], yb[2*i+1] = lumaFull[q[y0]], lumaFull[q[y1]]
-			u[i] = chromaFull[(uint(p[uo])+uint(q[uo])+1)>>1]
-			v[i] = chromaFull[(uint(p[vo])+uint(q[vo])+1)>>1]
+			ya[2*i], ya[2*i+1] = jpeg.FullRangeLuma(p[y0]), jpeg.FullRangeLuma(p[y1])
+			yb[2*i], yb[2*i+1] = jpeg.FullRangeLuma(q[y0]), jpeg.FullRangeLuma(q[y1])
+			u[i] = jpeg.FullRangeChroma(byte((uint(p[uo]) + uint(q[uo]) + 1) >> 1))
+			v[i] = jpeg.FullRangeChroma(byte((uint(p[vo]) + uint(q[vo]) + 1) >> 1))
 		}
 	}
 }

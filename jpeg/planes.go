@@ -99,6 +99,11 @@ func rangeTables() (luma, chroma [256]byte) {
 	return luma, chroma
 }
 
+// FullRangeLuma and FullRangeChroma stretch one video-range sample to full
+// range, for loops that convert as they copy (a YUYV split).
+func FullRangeLuma(v byte) byte   { return lumaFull[v] }
+func FullRangeChroma(v byte) byte { return chromaFull[v] }
+
 // FullRange writes src's video-range planes into dst at full range, reusing
 // dst's planes when large enough. src is not changed.
 func FullRange(dst, src *YUV) {
