@@ -134,9 +134,6 @@ func (s *gstH264Source) Close() error {
 	return s.p.Close()
 }
 
-// RequestKeyframe asks the pipeline's encoder for an IDR (KeyframeRequester).
-func (s *gstH264Source) RequestKeyframe() { s.p.ForceKeyUnit() }
-
 func (s *gstH264Source) Read() (*Frame, error) {
 	if f := s.first; f != nil {
 		s.first = nil

@@ -21,14 +21,6 @@ type Source interface {
 	Close() error
 }
 
-// KeyframeRequester is implemented by sources of compressed video that can
-// ask their encoder for a key frame (an H.264 IDR with SPS and PPS) now,
-// e.g. for a viewer who just joined. It may be called from any goroutine;
-// the key frame comes in a later Read, if an encoder honours the request.
-type KeyframeRequester interface {
-	RequestKeyframe()
-}
-
 // ErrClosed is returned by Read after Close.
 var ErrClosed = errors.New("capture: source closed")
 
