@@ -243,6 +243,28 @@ func TestChromiumPlaysWebRTC(t *testing.T) {
 	}
 }
 
+// joinMidStream opens page in a second tab of ctx's browser and checks that
+// it shows a picture within 1 s (a keyframe on demand, not the next GOP).
+// The tab lives until the test ends.
+func joinMidStream(t *testing.T, ctx context.Context, page, what string) context.Context {
+	t.Helper()
+	second, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	began := time.Now()
+	if _, err := chromedp.Run(second, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	var firstFrame time.Duration
+	if waitFor(5*time.Second, func() bool { st, _ := readPage(second); return st.Frames > 0 }) {
+		firstFrame = time.Since(began)
+	}
+	t.Logf("%s: first picture after %s", what, firstFrame.Round(time.Millisecond))
+	if firstFrame == 0 || firstFrame > time.Second {
+		t.Errorf("%s: first picture after %s, want ≤ 1 s", what, firstFrame)
+	}
+	return second
+}
+
 // TestWebRTCViewersShareOneEncodeAndLeave: a second page joining mid-stream
 // shows a picture within 1 s (a keyframe on demand), both cost one encode
 // per frame, and leaving or killing the browser frees the encoder and its
@@ -260,20 +282,7 @@ func TestWebRTCViewersShareOneEncodeAndLeave(t *testing.T) {
 		st, _ := readPage(ctx)
 		t.Fatalf("first viewer: no picture: %+v", st)
 	}
-	second, cancelSecond := chromedp.NewContext(ctx)
-	defer cancelSecond()
-	began := time.Now()
-	if _, err := chromedp.Run(second, chromedp.Navigate(page)); err != nil {
-		t.Fatal(err)
-	}
-	var firstFrame time.Duration
-	if waitFor(5*time.Second, func() bool { st, _ := readPage(second); return st.Frames > 0 }) {
-		firstFrame = time.Since(began)
-	}
-	t.Logf("a viewer joining mid-stream: first picture after %s", firstFrame.Round(time.Millisecond))
-	if firstFrame == 0 || firstFrame > time.Second {
-		t.Errorf("joining viewer's first picture after %s, want ≤ 1 s", firstFrame)
-	}
+	second := joinMidStream(t, ctx, page, "a viewer joining mid-stream")
 	states := ts.h264.states()
 	if len(states) != 1 || states[0].Viewers != 2 {
 		t.Fatalf("h264 sessions %+v, want one with 2 viewers", states)
