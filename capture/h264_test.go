@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+	"webcam/internal/imagetest"
 )
 
 // writeH264 encodes n frames of FFmpeg's testsrc2 at w×h with libx264
@@ -46,18 +46,6 @@ func ffmpegRGB(t testing.TB, path string, w, h int) [][]byte {
 	return out
 }
 
-func psnrBytes(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255/(se/float64(len(a))))
-}
-
 // H.264 files are H264 sources: every packet is an access unit, the pixels
 // of each frame match FFmpeg's own decode, and a JPEG of one is its picture.
 func TestH264FileSource(t *testing.T) {
@@ -84,7 +72,7 @@ func TestH264FileSource(t *testing.T) {
 				if err != nil {
 					t.Fatalf("frame %d: %v", i, err)
 				}
-				if p := psnrBytes(px, ref[i]); p < 35 {
+				if p := imagetest.PSNR(px, ref[i]); p < 35 {
 					t.Errorf("frame %d: PSNR %.1f dB against FFmpeg's decode, want ≥ 35", i, p)
 				}
 				if st, idx, _ := f.H264(); st.keyframe(idx) {
@@ -122,7 +110,7 @@ func TestH264DecodeOutOfOrder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		if p := psnrBytes(px, ref[i]); p < 35 {
+		if p := imagetest.PSNR(px, ref[i]); p < 35 {
 			t.Errorf("frame %d: PSNR %.1f dB, want ≥ 35", i, p)
 		}
 	}
@@ -135,7 +123,7 @@ func TestH264DecodeOutOfOrder(t *testing.T) {
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		if p := psnrBytes(px, ref[i]); p < 35 {
+		if p := imagetest.PSNR(px, ref[i]); p < 35 {
 			t.Errorf("frame %d: PSNR %.1f dB, want ≥ 35", i, p)
 		}
 	}
@@ -219,7 +207,7 @@ func TestHTTPH264Stream(t *testing.T) {
 		if err != nil {
 			t.Fatalf("frame %d: %v", i, err)
 		}
-		if p := psnrBytes(px, ref[i]); p < 35 {
+		if p := imagetest.PSNR(px, ref[i]); p < 35 {
 			t.Errorf("frame %d: PSNR %.1f dB against FFmpeg's decode, want ≥ 35", i, p)
 		}
 	}

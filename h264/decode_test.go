@@ -6,6 +6,7 @@ import (
 
 	"webcam/capture"
 	"webcam/h264dec"
+	"webcam/internal/imagetest"
 	"webcam/jpeg"
 )
 
@@ -56,7 +57,7 @@ func TestOwnDecoderReadsEncoder(t *testing.T) {
 				t.Fatalf("video range %v, picture %d differs from ffmpeg's", videoRange, i)
 			}
 			y, _, _ := p.Planes()
-			if q := psnr(y, sourceLuma(frames[i], videoRange)); q < 40 {
+			if q := imagetest.PSNR(y, sourceLuma(frames[i], videoRange)); q < 40 {
 				t.Errorf("video range %v, picture %d: luma PSNR %.1f dB against the source, want ≥ 40", videoRange, i, q)
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"webcam/capture"
+	"webcam/internal/imagetest"
 	"webcam/jpeg"
 )
 
@@ -96,7 +97,7 @@ func TestEncodeFormatsDecodeWithFFmpeg(t *testing.T) {
 				}
 				for _, i := range []int{0, n / 2, n - 1} { // the IDR and two P frames
 					got := decoded[i*size : (i+1)*size]
-					if db := psnr(got, reference(rgb[i], gray, tc.ew, tc.eh)); db < 30 {
+					if db := imagetest.PSNR(got, reference(rgb[i], gray, tc.ew, tc.eh)); db < 30 {
 						t.Errorf("frame %d: %s PSNR %.1f dB against the source, want >= 30", i, pixFmt, db)
 					}
 				}

@@ -201,17 +201,6 @@ func reference(f *capture.Frame, gray bool, w, h int) []byte {
 	return out
 }
 
-func psnr(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255/(se/float64(len(a))))
-}
 
 // nalTypes lists the nal_unit_type of each NAL unit in an Annex-B buffer.
 func nalTypes(data []byte) []int {

@@ -2,7 +2,6 @@ package h264dec
 
 import (
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"webcam/fmp4"
+	"webcam/internal/imagetest"
 )
 
 func needFFmpeg(t testing.TB) {
@@ -138,17 +138,5 @@ func planePSNR(w, h int, a, b []byte) [3]float64 {
 	pa, pb := Picture{Width: w, Height: h, Data: a}, Picture{Width: w, Height: h, Data: b}
 	ay, acb, acr := pa.Planes()
 	by, bcb, bcr := pb.Planes()
-	return [3]float64{psnr(ay, by), psnr(acb, bcb), psnr(acr, bcr)}
-}
-
-func psnr(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255/(se/float64(len(a))))
+	return [3]float64{imagetest.PSNR(ay, by), imagetest.PSNR(acb, bcb), imagetest.PSNR(acr, bcr)}
 }

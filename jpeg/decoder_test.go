@@ -6,6 +6,7 @@ import (
 	"image"
 	stdjpeg "image/jpeg"
 	"testing"
+	"webcam/internal/imagetest"
 )
 
 // Tolerances against Go's image/jpeg, an independent decoder.
@@ -99,7 +100,7 @@ func checkAgainstReference(t *testing.T, d *Decoder, data []byte, f Format, w, h
 	ref, _, _ := referenceDecode(t, data, f)
 	maxAbs, mean := diff(dst, ref)
 	if !exact {
-		p := psnr(dst, ref)
+		p := imagetest.PSNR(dst, ref)
 		t.Logf("PSNR %.1f", p)
 		limit := minPSNRFancy
 		if w*h < 320*240 {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"webcam/internal/imagetest"
 )
 
 // Round-trip quality at quality 90 on camera-like frames (σ≈4 sensor noise:
@@ -62,7 +63,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			}
 
 			got, want := decodeLike(t, d, data, src, c)
-			p := psnr(got, want)
+			p := imagetest.PSNR(got, want)
 			t.Logf("PSNR %.1f dB, %d bytes", p, len(data))
 			if c.w*c.h >= 64*64 && p < minPSNR[c.f] {
 				t.Errorf("round trip PSNR %.1f dB < %.0f", p, minPSNR[c.f])
@@ -74,7 +75,7 @@ func TestEncodeRoundTrip(t *testing.T) {
 			}
 			if c.f == Mono8 || c.f == YUYV || c.f == UYVY {
 				// The Y plane through an independent decoder, too.
-				if p := psnr(ref, got); p < 45 {
+				if p := imagetest.PSNR(ref, got); p < 45 {
 					t.Errorf("luminance differs from image/jpeg's decode: %.1f dB", p)
 				}
 			}

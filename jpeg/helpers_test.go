@@ -173,17 +173,6 @@ func diff(a, b []byte) (maxAbs int, mean float64) {
 	return maxAbs, float64(sum) / float64(len(a))
 }
 
-func psnr(a, b []byte) float64 {
-	var se float64
-	for i := range a {
-		d := float64(a[i]) - float64(b[i])
-		se += d * d
-	}
-	if se == 0 {
-		return math.Inf(1)
-	}
-	return 10 * math.Log10(255*255/(se/float64(len(a))))
-}
 
 func newDecoder(t testing.TB) *Decoder {
 	t.Helper()

@@ -2,6 +2,7 @@ package jpeg
 
 import (
 	"testing"
+	"webcam/internal/imagetest"
 )
 
 // The planes of a camera frame (TurboJPEG's own RGB → YCbCr) round-trip
@@ -28,7 +29,7 @@ func TestPlanesRoundTrip(t *testing.T) {
 			if err := d.PixelsFromPlanes(back, &y, RGB8); err != nil {
 				t.Fatal(err)
 			}
-			if p := psnr(rgb, back); p < 30 {
+			if p := imagetest.PSNR(rgb, back); p < 30 {
 				t.Errorf("planes → RGB: PSNR %.1f dB, want ≥ 30", p)
 			}
 			jpg, err := e.EncodePlanes(&y, 90)
@@ -39,7 +40,7 @@ func TestPlanesRoundTrip(t *testing.T) {
 			if w != tc.w || h != tc.h {
 				t.Fatalf("JPEG is %dx%d, want %dx%d", w, h, tc.w, tc.h)
 			}
-			if p := psnr(rgb, dec); p < 28 {
+			if p := imagetest.PSNR(rgb, dec); p < 28 {
 				t.Errorf("planes → JPEG → RGB: PSNR %.1f dB, want ≥ 28", p)
 			}
 		})
