@@ -6,7 +6,6 @@ import (
 	"strings"
 	"sync"
 
-	"webcam/h264dec"
 	"webcam/jpeg"
 )
 
@@ -28,29 +27,16 @@ func isH264(code uint32) bool {
 	return false
 }
 
-// decodedPicture is an H264 frame's picture, decoded at most once.
+// decodedPicture is an H264 frame's picture, decoded and brought to full
+// range at most once, whatever and however many conversions use it.
 type decodedPicture struct {
-	once sync.Once
-	pic  h264dec.Picture
-	err  error
-}
-
-// picture decodes f (an H264 frame) or returns the picture decoded before.
-func (f *Frame) picture() (h264dec.Picture, error) {
-	d := &f.derived.h264
-	d.once.Do(func() {
-		d.pic, d.err = f.h264.stream.dec.decodeTo(f.h264.stream, f.h264.index)
-		if d.err == nil {
-			counts.decodes.Add(1)
-		} else {
-			d.err = fmt.Errorf("decoding H.264 frame %d: %w", f.Seq, d.err)
-		}
-	})
-	return d.pic, d.err
+	once   sync.Once
+	planes *jpeg.YUV
+	err    error
 }
 
 // Planes is an H264 frame's picture as full-range 4:2:0 planes, what a JPEG
-// or H.264 encoder takes. The planes may be shared: do not write them.
+// or H.264 encoder takes. The planes are shared: do not write them.
 func (f *Frame) Planes() (*jpeg.YUV, error) {
 	if f.Format != H264 {
 		return nil, fmt.Errorf("frame %d is %s, not h264: its pixels are its Data", f.Seq, f.Format)
@@ -58,14 +44,28 @@ func (f *Frame) Planes() (*jpeg.YUV, error) {
 	return f.fullRangePlanes()
 }
 
-// fullRangePlanes is the picture as JFIF planes (full range, 4:2:0).
+// fullRangePlanes decodes f (an H264 frame) as JFIF planes (full range,
+// 4:2:0), or returns the planes made before.
 func (f *Frame) fullRangePlanes() (*jpeg.YUV, error) {
-	pic, err := f.picture()
+	d := &f.derived.h264
+	d.once.Do(func() {
+		d.planes, d.err = f.decodePlanes()
+		if d.err == nil {
+			counts.decodes.Add(1)
+		} else {
+			d.err = fmt.Errorf("decoding H.264 frame %d: %w", f.Seq, d.err)
+		}
+	})
+	return d.planes, d.err
+}
+
+func (f *Frame) decodePlanes() (*jpeg.YUV, error) {
+	pic, err := f.h264.stream.dec.decodeTo(f.h264.stream, f.h264.index)
 	if err != nil {
 		return nil, err
 	}
 	if pic.Width != f.Width || pic.Height != f.Height {
-		return nil, fmt.Errorf("H.264 frame %d decodes to %dx%d, the stream said %dx%d", f.Seq, pic.Width, pic.Height, f.Width, f.Height)
+		return nil, fmt.Errorf("it decodes to %dx%d, the stream said %dx%d", pic.Width, pic.Height, f.Width, f.Height)
 	}
 	y, cb, cr := pic.Planes()
 	planes := &jpeg.YUV{Y: y, Cb: cb, Cr: cr, Width: pic.Width, Height: pic.Height, YStride: pic.Width,
