@@ -2,12 +2,10 @@ package httpview
 
 import (
 	"context"
-	"encoding/json"
 	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,36 +115,6 @@ func TestH264SourcePassedThrough(t *testing.T) {
 	if ts.h264.encodes() == 0 {
 		t.Error("a viewer asking for another size was not given an encode")
 	}
-}
-
-type probedStream struct {
-	Codec   string `json:"codec_name"`
-	Profile string `json:"profile"`
-	Width   int    `json:"width"`
-	Height  int    `json:"height"`
-	Frames  int
-}
-
-// ffprobeStream counts and describes the video stream of a file.
-func ffprobeStream(t testing.TB, path string) probedStream {
-	t.Helper()
-	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-		"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames", "-of", "json", path).Output()
-	if err != nil {
-		t.Fatalf("ffprobe %s: %v", path, err)
-	}
-	var probe struct {
-		Streams []struct {
-			probedStream
-			Frames string `json:"nb_read_frames"`
-		} `json:"streams"`
-	}
-	if err := json.Unmarshal(out, &probe); err != nil || len(probe.Streams) != 1 {
-		t.Fatalf("ffprobe: %s (%v)", out, err)
-	}
-	s := probe.Streams[0].probedStream
-	s.Frames, _ = strconv.Atoi(probe.Streams[0].Frames)
-	return s
 }
 
 // A gst: pipeline ending in video/x-h264 (x264enc's High profile, an IDR

@@ -163,6 +163,37 @@ func recordH264(t *testing.T, url string, secs float64) (string, http.Header) {
 	return path, resp.Header
 }
 
+type probedStream struct {
+	Codec   string `json:"codec_name"`
+	Profile string `json:"profile"`
+	Width   int    `json:"width"`
+	Height  int    `json:"height"`
+	Frames  int
+}
+
+// ffprobeStream counts and describes the video stream of a file (the
+// type=h264 recordings of this package's tests).
+func ffprobeStream(t testing.TB, path string) probedStream {
+	t.Helper()
+	out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+		"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames", "-of", "json", path).Output()
+	if err != nil {
+		t.Fatalf("ffprobe %s: %v", path, err)
+	}
+	var probe struct {
+		Streams []struct {
+			probedStream
+			Frames string `json:"nb_read_frames"`
+		} `json:"streams"`
+	}
+	if err := json.Unmarshal(out, &probe); err != nil || len(probe.Streams) != 1 {
+		t.Fatalf("ffprobe: %s (%v)", out, err)
+	}
+	s := probe.Streams[0].probedStream
+	s.Frames, _ = strconv.Atoi(probe.Streams[0].Frames)
+	return s
+}
+
 // web_video_server's type=h264, read by ffprobe: H.264 constrained baseline
 // at the asked size, at the camera's rate.
 func TestH264StreamReadByFFprobe(t *testing.T) {
@@ -183,25 +214,8 @@ func TestH264StreamReadByFFprobe(t *testing.T) {
 			if ct := hdr.Get("Content-Type"); ct != "video/mp4" {
 				t.Errorf("Content-Type %q", ct)
 			}
-			out, err := exec.Command("ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
-				"-show_entries", "stream=codec_name,profile,width,height,nb_read_frames", "-of", "json", path).Output()
-			if err != nil {
-				t.Fatalf("ffprobe: %v", err)
-			}
-			var probe struct {
-				Streams []struct {
-					Codec   string `json:"codec_name"`
-					Profile string `json:"profile"`
-					Width   int    `json:"width"`
-					Height  int    `json:"height"`
-					Frames  string `json:"nb_read_frames"`
-				} `json:"streams"`
-			}
-			if err := json.Unmarshal(out, &probe); err != nil || len(probe.Streams) != 1 {
-				t.Fatalf("ffprobe: %s (%v)", out, err)
-			}
-			s := probe.Streams[0]
-			frames, _ := strconv.Atoi(s.Frames)
+			s := ffprobeStream(t, path)
+			frames := s.Frames
 			if s.Codec != "h264" || s.Profile != "Constrained Baseline" || s.Width != tt.w || s.Height != tt.h {
 				t.Errorf("ffprobe: %+v, want h264 Constrained Baseline %dx%d", s, tt.w, tt.h)
 			}
