@@ -27,7 +27,7 @@ demo: build
 test: build
 	@$(ENV) scripts/test.sh
 
-# CI's share for ROS 2 Jazzy (issue 15; not yet in .ci/run): the build against
+# CI's share for ROS 2 Jazzy (issue 15; .ci/run runs it after make test): the build against
 # .venv-jazzy, the Go tests of the packages that call rcl, the rclpy topic and
 # parameter tests and the colcon package test. `make test ROS_DISTRO=jazzy`
 # runs everything on Jazzy.
